@@ -1,0 +1,16 @@
+// SHA-256 of input files, recorded in every run so that a later stage can prove it reads the same
+// data that the plan was made from.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace privaudit {
+
+// Returns the lowercase hex SHA-256 of a file's bytes. Throws IoError when it cannot be read.
+std::string sha256_file(const std::filesystem::path& path);
+
+// Returns the lowercase hex SHA-256 of a string.
+std::string sha256_text(std::string_view text);
+
+}  // namespace privaudit
