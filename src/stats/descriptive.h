@@ -15,10 +15,11 @@ struct MeanSd {
 // numpy.std). Returns NaN fields for an empty sample or when n <= ddof.
 MeanSd mean_sd(std::span<const double> values, int ddof = 0);
 
-// Median of a sample (copied, not reordered). NaN for an empty sample.
+// Median of a sample (copied, not reordered). NaN for an empty sample or one that contains NaN.
 double median(std::span<const double> values);
 
-// Quantile q in [0, 1] of an ascending sorted sample with numpy's default "linear" method.
+// Quantile q in [0, 1] of an ascending sorted sample with numpy's default "linear" method. NaN for
+// an empty sample. Throws InternalError for q outside [0, 1].
 double quantile_sorted(std::span<const double> sorted, double q);
 
 }  // namespace privaudit::stats
