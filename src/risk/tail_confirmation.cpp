@@ -1,0 +1,197 @@
+#include "risk/tail_confirmation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "risk/patient_risk.h"
+#include "risk/record_risk.h"
+
+namespace privaudit::risk {
+namespace {
+
+// SplitMix64 (Steele, Lea, Flood 2014, "Fast splittable pseudorandom number generators"). Fully
+// specified by its constants, so a seed gives the same sequence everywhere, unlike the
+// implementation-defined std:: distributions.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+
+  std::uint64_t next() {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+  // Uniform integer in [0, bound), bound > 0. Rejects the lowest 2^64 mod bound outputs so that
+  // the remaining range is a multiple of bound and the modulo is unbiased.
+  std::uint64_t below(std::uint64_t bound) {
+    const std::uint64_t rejected = (0 - bound) % bound;
+    while (true) {
+      const std::uint64_t r = next();
+      if (r >= rejected) {
+        return r % bound;
+      }
+    }
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+std::vector<double> resolve_thresholds(std::span<const double> thresholds) {
+  if (thresholds.empty()) {
+    return {kDefaultTailThresholds.begin(), kDefaultTailThresholds.end()};
+  }
+  for (std::size_t k = 0; k < thresholds.size(); ++k) {
+    const double t = thresholds[k];
+    if (!(t >= 0.0 && t <= 1.0)) {
+      throw UsageError(fmt::format(
+          "invalid tail threshold {} (entry {}): expected an AUC in [0, 1], such as 0.9", t, k));
+    }
+  }
+  return {thresholds.begin(), thresholds.end()};
+}
+
+std::vector<double> binormal_aucs(std::span<const RecordRisk> risks) {
+  std::vector<double> aucs(risks.size());
+  for (std::size_t i = 0; i < risks.size(); ++i) {
+    aucs[i] = risks[i].auc_binormal;
+  }
+  return aucs;
+}
+
+std::vector<double> max_record_aucs(std::span<const PatientRisk> risks) {
+  std::vector<double> aucs(risks.size());
+  for (std::size_t p = 0; p < risks.size(); ++p) {
+    aucs[p] = risks[p].max_record_auc;
+  }
+  return aucs;
+}
+
+std::vector<double> joint_aucs(std::span<const PatientRisk> risks) {
+  std::vector<double> aucs(risks.size());
+  for (std::size_t p = 0; p < risks.size(); ++p) {
+    aucs[p] = risks[p].joint_auc_binormal;
+  }
+  return aucs;
+}
+
+// Record and patient risk computed on one set of models.
+struct RiskOnModels {
+  std::vector<RecordRisk> records;
+  std::vector<PatientRisk> patients;
+};
+
+RiskOnModels risk_on_models(const MembershipSignals& signals,
+                            std::span<const std::int32_t> patient_of_record, std::size_t patients,
+                            std::span<const std::uint32_t> models) {
+  RiskOnModels risk;
+  risk.records = compute_record_risk(signals, models);
+  risk.patients = compute_patient_risk(signals, patient_of_record, patients, risk.records, models);
+  return risk;
+}
+
+}  // namespace
+
+ModelHalves split_models(std::size_t models, std::uint64_t seed) {
+  if (models < 2) {
+    throw InputError(fmt::format(
+        "tail confirmation needs at least 2 models to split into two halves, got {}; train more "
+        "models (each half needs IN and OUT models for every record)",
+        models));
+  }
+
+  // 1. Fisher-Yates shuffle of 0..models-1.
+  std::vector<std::uint32_t> order(models);
+  std::iota(order.begin(), order.end(), std::uint32_t{0});
+  SplitMix64 generator(seed);
+  for (std::size_t i = models; i > 1; --i) {
+    const std::size_t j = static_cast<std::size_t>(generator.below(i));
+    std::swap(order[i - 1], order[j]);
+  }
+
+  // 2. The first models / 2 shuffled indices form half A, the rest half B.
+  const std::size_t size_a = models / 2;
+  ModelHalves halves;
+  halves.half_a.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(size_a));
+  halves.half_b.assign(order.begin() + static_cast<std::ptrdiff_t>(size_a), order.end());
+  std::sort(halves.half_a.begin(), halves.half_a.end());
+  std::sort(halves.half_b.begin(), halves.half_b.end());
+  return halves;
+}
+
+std::vector<TailCount> count_tails(std::span<const double> auc_all,
+                                   std::span<const double> auc_half_a,
+                                   std::span<const double> auc_half_b,
+                                   std::span<const double> thresholds) {
+  PRIVAUDIT_CHECK(auc_half_a.size() == auc_all.size() && auc_half_b.size() == auc_all.size(),
+                  fmt::format("AUC arrays differ in length: all {}, half A {}, half B {}",
+                              auc_all.size(), auc_half_a.size(), auc_half_b.size()));
+  const std::vector<double> levels = resolve_thresholds(thresholds);
+
+  // NaN > t is false, so a unit without an AUC in some set never counts in that set.
+  std::vector<TailCount> counts;
+  counts.reserve(levels.size());
+  for (const double t : levels) {
+    TailCount count;
+    count.threshold = t;
+    double holdout_sum = 0.0;
+    std::size_t holdout_units = 0;
+    for (std::size_t u = 0; u < auc_all.size(); ++u) {
+      if (auc_all[u] > t) {
+        ++count.in_sample;
+      }
+      if (!(auc_half_a[u] > t)) {
+        continue;
+      }
+      ++count.selected;
+      if (auc_half_b[u] > t) {
+        ++count.confirmed;
+      }
+      if (!std::isnan(auc_half_b[u])) {
+        holdout_sum += auc_half_b[u];
+        ++holdout_units;
+      }
+    }
+    count.mean_holdout_auc = holdout_units > 0 ? holdout_sum / static_cast<double>(holdout_units)
+                                               : std::numeric_limits<double>::quiet_NaN();
+    counts.push_back(count);
+  }
+  return counts;
+}
+
+TailReport confirm_tails(const MembershipSignals& signals,
+                         std::span<const std::int32_t> patient_of_record, std::size_t patients,
+                         std::span<const double> thresholds, std::uint64_t seed) {
+  // 1. Check the thresholds before the expensive work.
+  const std::vector<double> levels = resolve_thresholds(thresholds);
+  signals.validate();
+
+  // 2. Risk on all models and on each half.
+  ModelHalves halves = split_models(signals.models, seed);
+  const RiskOnModels all = risk_on_models(signals, patient_of_record, patients, {});
+  const RiskOnModels on_a = risk_on_models(signals, patient_of_record, patients, halves.half_a);
+  const RiskOnModels on_b = risk_on_models(signals, patient_of_record, patients, halves.half_b);
+
+  // 3. Tail counts per kind of unit.
+  TailReport report;
+  report.records = count_tails(binormal_aucs(all.records), binormal_aucs(on_a.records),
+                               binormal_aucs(on_b.records), levels);
+  report.patients_max = count_tails(max_record_aucs(all.patients), max_record_aucs(on_a.patients),
+                                    max_record_aucs(on_b.patients), levels);
+  report.patients_joint = count_tails(joint_aucs(all.patients), joint_aucs(on_a.patients),
+                                      joint_aucs(on_b.patients), levels);
+  report.half_a = std::move(halves.half_a);
+  report.half_b = std::move(halves.half_b);
+  return report;
+}
+
+}  // namespace privaudit::risk
