@@ -1,0 +1,237 @@
+#include "training/train_options.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "core/error.h"
+
+namespace privaudit::training {
+namespace {
+
+constexpr std::array<TrainOptions::Optimizer, 2> kOptimizers = {TrainOptions::Optimizer::kAdam,
+                                                                TrainOptions::Optimizer::kSgd};
+constexpr std::array<TrainOptions::Schedule, 2> kSchedules = {TrainOptions::Schedule::kConstant,
+                                                              TrainOptions::Schedule::kCosine};
+constexpr std::array<TrainOptions::ClassWeighting, 2> kWeightings = {
+    TrainOptions::ClassWeighting::kNone, TrainOptions::ClassWeighting::kBalanced};
+
+constexpr std::array<std::string_view, 12> kKeys = {
+    "optimizer",     "learning_rate", "momentum",        "weight_decay",
+    "epochs",        "batch_size",    "warmup_epochs",   "schedule",
+    "class_weighting", "adam_beta1",  "adam_beta2",      "adam_eps"};
+
+template <typename Enum, std::size_t N>
+Enum parse_enum(std::string_view text, std::string_view option_name,
+                const std::array<Enum, N>& values) {
+  std::vector<std::string> names;
+  for (const Enum value : values) {
+    if (text == to_string(value)) {
+      return value;
+    }
+    names.push_back(to_string(value));
+  }
+  throw UsageError(fmt::format("invalid {} \"{}\": expected one of {}", option_name, text,
+                               fmt::join(names, ", ")));
+}
+
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), 0);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+void reject_unknown_keys(const nlohmann::json& json) {
+  for (const auto& item : json.items()) {
+    const std::string& key = item.key();
+    if (std::find(kKeys.begin(), kKeys.end(), key) != kKeys.end()) {
+      continue;
+    }
+    const auto nearest = std::min_element(kKeys.begin(), kKeys.end(), [&](auto a, auto b) {
+      return edit_distance(key, a) < edit_distance(key, b);
+    });
+    const std::string hint =
+        edit_distance(key, *nearest) <= 3 ? fmt::format(" (did you mean \"{}\"?)", *nearest) : "";
+    throw UsageError(fmt::format("unknown training option \"{}\"{}. Valid options: {}", key, hint,
+                                 fmt::join(kKeys, ", ")));
+  }
+}
+
+void read_double(const nlohmann::json& json, const char* key, double& field) {
+  const auto it = json.find(key);
+  if (it == json.end()) {
+    return;
+  }
+  if (!it->is_number()) {
+    throw UsageError(fmt::format("invalid training option \"{}\": expected a number, got {}", key,
+                                 it->dump()));
+  }
+  field = it->get<double>();
+}
+
+void read_count(const nlohmann::json& json, const char* key, std::size_t& field) {
+  const auto it = json.find(key);
+  if (it == json.end()) {
+    return;
+  }
+  // Parsed non-negative integers are number_unsigned; integers built in C++ are number_integer.
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
+    throw UsageError(fmt::format(
+        "invalid training option \"{}\": expected a non-negative integer, got {}", key,
+        it->dump()));
+  }
+  field = it->get<std::size_t>();
+}
+
+template <typename Enum>
+void read_enum(const nlohmann::json& json, const char* key, Enum& field,
+               Enum (*parse)(std::string_view)) {
+  const auto it = json.find(key);
+  if (it == json.end()) {
+    return;
+  }
+  if (!it->is_string()) {
+    throw UsageError(fmt::format("invalid training option \"{}\": expected a string, got {}", key,
+                                 it->dump()));
+  }
+  field = parse(it->get<std::string>());
+}
+
+}  // namespace
+
+void TrainOptions::validate() const {
+  if (!(learning_rate > 0.0) || !std::isfinite(learning_rate)) {
+    throw UsageError(fmt::format(
+        "invalid learning_rate {}: expected a finite number > 0, such as 1e-3", learning_rate));
+  }
+  if (!(momentum >= 0.0 && momentum < 1.0)) {
+    throw UsageError(fmt::format("invalid momentum {}: expected a number in [0, 1)", momentum));
+  }
+  if (!(weight_decay >= 0.0) || !std::isfinite(weight_decay)) {
+    throw UsageError(fmt::format("invalid weight_decay {}: expected a finite number >= 0",
+                                 weight_decay));
+  }
+  if (epochs < 1) {
+    throw UsageError("invalid epochs 0: expected an integer >= 1");
+  }
+  if (batch_size < 1) {
+    throw UsageError("invalid batch_size 0: expected an integer >= 1");
+  }
+  if (!(warmup_epochs >= 0.0 && warmup_epochs <= static_cast<double>(epochs))) {
+    throw UsageError(fmt::format(
+        "invalid warmup_epochs {}: expected a number in [0, epochs] = [0, {}]", warmup_epochs,
+        epochs));
+  }
+  if (!(adam_beta1 >= 0.0 && adam_beta1 < 1.0)) {
+    throw UsageError(
+        fmt::format("invalid adam_beta1 {}: expected a number in [0, 1)", adam_beta1));
+  }
+  if (!(adam_beta2 >= 0.0 && adam_beta2 < 1.0)) {
+    throw UsageError(
+        fmt::format("invalid adam_beta2 {}: expected a number in [0, 1)", adam_beta2));
+  }
+  if (!(adam_eps > 0.0) || !std::isfinite(adam_eps)) {
+    throw UsageError(
+        fmt::format("invalid adam_eps {}: expected a finite number > 0, such as 1e-8", adam_eps));
+  }
+}
+
+nlohmann::json TrainOptions::to_json() const {
+  return nlohmann::json{
+      {"optimizer", to_string(optimizer)},
+      {"learning_rate", learning_rate},
+      {"momentum", momentum},
+      {"weight_decay", weight_decay},
+      {"epochs", epochs},
+      {"batch_size", batch_size},
+      {"warmup_epochs", warmup_epochs},
+      {"schedule", to_string(schedule)},
+      {"class_weighting", to_string(class_weighting)},
+      {"adam_beta1", adam_beta1},
+      {"adam_beta2", adam_beta2},
+      {"adam_eps", adam_eps},
+  };
+}
+
+TrainOptions TrainOptions::from_json(const nlohmann::json& json) {
+  if (!json.is_object()) {
+    throw UsageError(fmt::format("invalid training options {}: expected a JSON object",
+                                 json.dump()));
+  }
+  reject_unknown_keys(json);
+
+  TrainOptions options;
+  read_enum(json, "optimizer", options.optimizer, &parse_optimizer);
+  read_double(json, "learning_rate", options.learning_rate);
+  read_double(json, "momentum", options.momentum);
+  read_double(json, "weight_decay", options.weight_decay);
+  read_count(json, "epochs", options.epochs);
+  read_count(json, "batch_size", options.batch_size);
+  read_double(json, "warmup_epochs", options.warmup_epochs);
+  read_enum(json, "schedule", options.schedule, &parse_schedule);
+  read_enum(json, "class_weighting", options.class_weighting, &parse_class_weighting);
+  read_double(json, "adam_beta1", options.adam_beta1);
+  read_double(json, "adam_beta2", options.adam_beta2);
+  read_double(json, "adam_eps", options.adam_eps);
+  options.validate();
+  return options;
+}
+
+std::string to_string(TrainOptions::Optimizer optimizer) {
+  switch (optimizer) {
+    case TrainOptions::Optimizer::kAdam:
+      return "adam";
+    case TrainOptions::Optimizer::kSgd:
+      return "sgd";
+  }
+  throw InternalError(fmt::format("unknown optimizer {}", static_cast<int>(optimizer)));
+}
+
+std::string to_string(TrainOptions::Schedule schedule) {
+  switch (schedule) {
+    case TrainOptions::Schedule::kConstant:
+      return "constant";
+    case TrainOptions::Schedule::kCosine:
+      return "cosine";
+  }
+  throw InternalError(fmt::format("unknown schedule {}", static_cast<int>(schedule)));
+}
+
+std::string to_string(TrainOptions::ClassWeighting weighting) {
+  switch (weighting) {
+    case TrainOptions::ClassWeighting::kNone:
+      return "none";
+    case TrainOptions::ClassWeighting::kBalanced:
+      return "balanced";
+  }
+  throw InternalError(fmt::format("unknown class weighting {}", static_cast<int>(weighting)));
+}
+
+TrainOptions::Optimizer parse_optimizer(std::string_view text) {
+  return parse_enum(text, "optimizer", kOptimizers);
+}
+
+TrainOptions::Schedule parse_schedule(std::string_view text) {
+  return parse_enum(text, "learning-rate schedule", kSchedules);
+}
+
+TrainOptions::ClassWeighting parse_class_weighting(std::string_view text) {
+  return parse_enum(text, "class weighting", kWeightings);
+}
+
+}  // namespace privaudit::training

@@ -1,0 +1,8 @@
+#include "training/trainer.h"
+
+namespace privaudit::training {
+
+Model::~Model() = default;
+Trainer::~Trainer() = default;
+
+}  // namespace privaudit::training
