@@ -84,16 +84,16 @@ AttackSummary summarise_attack(const char* name, TargetResults results,
 
 void AttackOptions::validate() const {
   if (targets == 0) {
-    throw UsageError("attack option targets is 0; expected at least 1 target model (default 10)");
+    throw UsageError("--targets 0 is invalid: expected at least 1 target model (default 10)");
   }
   if (!(fpr_grid_min > 0.0 && fpr_grid_min < 1.0)) {
     throw UsageError(fmt::format(
-        "attack option fpr_grid_min is {}; expected a value in (0, 1) (default 1e-5)",
+        "--fpr-grid-min {} is invalid: expected a value in (0, 1) (default 1e-5)",
         fpr_grid_min));
   }
   if (fpr_grid_points < 2) {
     throw UsageError(fmt::format(
-        "attack option fpr_grid_points is {}; expected at least 2 (default 101)",
+        "fpr_grid_points {} is invalid: expected at least 2 (default 101)",
         fpr_grid_points));
   }
   lira.validate();
@@ -104,7 +104,7 @@ void AttackOptions::validate_for_models(std::size_t models) const {
   validate();
   if (models < 3 || targets > models - 2) {
     throw UsageError(fmt::format(
-        "attack option targets is {} with {} models; expected at most models - 2 = {} so that at "
+        "--targets {} is invalid with {} models: expected at most models - 2 = {} so that at "
         "least 2 reference models remain; lower targets or train more models",
         targets, models, models < 2 ? 0 : models - 2));
   }

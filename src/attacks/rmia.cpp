@@ -101,11 +101,11 @@ std::vector<double> default_offline_a_grid() {
 void RmiaOptions::validate() const {
   if (!(std::isfinite(gamma) && gamma >= 1.0)) {
     throw UsageError(fmt::format(
-        "RMIA option gamma is {}; expected a finite value >= 1 (default 1)", gamma));
+        "--rmia-gamma {} is invalid: expected a finite value >= 1 (default 1)", gamma));
   }
   if (population == 0) {
     throw UsageError(
-        "RMIA option population is 0; expected at least 1 population record (default 5000)");
+        "--rmia-population 0 is invalid: expected at least 1 population record (default 5000)");
   }
   if (offline_a_grid.empty()) {
     throw UsageError(

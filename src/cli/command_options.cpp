@@ -1,0 +1,174 @@
+#include "cli/command_options.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace privaudit::cli {
+
+void CommandOptions::resolve() {
+  model.kind = models::parse_kind(model_kind);
+  train.optimizer = training::parse_optimizer(optimizer);
+  train.schedule = training::parse_schedule(schedule);
+  train.class_weighting = training::parse_class_weighting(class_weighting);
+  if (lira_center == "median") {
+    analysis.attacks.lira.center = attacks::LiraOptions::Center::kMedian;
+  } else if (lira_center == "mean") {
+    analysis.attacks.lira.center = attacks::LiraOptions::Center::kMean;
+  } else {
+    throw UsageError(fmt::format("--lira-center '{}' is invalid: expected median or mean", lira_center));
+  }
+  if (lira_variance == "per-record") {
+    analysis.attacks.lira.variance = attacks::LiraOptions::Variance::kPerRecord;
+  } else if (lira_variance == "fixed") {
+    analysis.attacks.lira.variance = attacks::LiraOptions::Variance::kFixed;
+  } else {
+    throw UsageError(fmt::format("--lira-variance '{}' is invalid: expected per-record or fixed",
+                                 lira_variance));
+  }
+}
+
+std::vector<CLI::Option*> add_run_argument(CLI::App& app, CommandOptions& options) {
+  return {app.add_option("run", options.run_dir, "Run folder that holds every stage's output")->required()};
+}
+
+std::vector<CLI::Option*> add_data_options(CLI::App& app, CommandOptions& options) {
+  data::DataOptions& data = options.data;
+  const std::string group = "Input table";
+  return {
+      app.add_option("--input", data.input, "CSV file with one record per row (RFC 4180, UTF-8)")->group(group),
+      app.add_option("--label", data.label, "Label column (binary or multiclass)")->group(group),
+      app.add_option("--label-map", data.label_map,
+                     "VALUE=CLASS entries mapping label values to classes; VALUE * matches every other "
+                     "value (e.g. 0=none,*=any)")
+          ->delimiter(',')
+          ->group(group),
+      app.add_option("--patient-id", data.patient_id,
+                     "Patient-id column; without it each row is its own patient")
+          ->group(group),
+      app.add_option("--features", data.features, "Feature columns (default: all columns not otherwise used)")
+          ->delimiter(',')
+          ->group(group),
+      app.add_option("--exclude", data.exclude, "Columns never used as features")->delimiter(',')->group(group),
+      app.add_option("--attributes", data.attributes,
+                     "Columns kept for group analysis (sex, race, insurance); not features unless also "
+                     "listed in --features")
+          ->delimiter(',')
+          ->group(group),
+      app.add_option("--categorical", data.categorical, "Feature columns forced to one-hot encoding")
+          ->delimiter(',')
+          ->group(group),
+      app.add_option("--numeric", data.numeric, "Feature columns forced to numeric encoding")
+          ->delimiter(',')
+          ->group(group),
+      app.add_option("--min-level-count", data.min_level_count,
+                     "Records a categorical level needs in the audit pool for its own column; rarer "
+                     "levels are pooled")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--max-classes", data.max_classes, "Maximum number of label classes")
+          ->capture_default_str()
+          ->group(group),
+  };
+}
+
+std::vector<CLI::Option*> add_plan_options(CLI::App& app, CommandOptions& options) {
+  plan::PlanOptions& plan = options.plan;
+  const std::string group = "Plan";
+  return {
+      app.add_option("--models", plan.models,
+                     "Models to train, each on a random half of the patients (even, >= 4)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--test-fraction", plan.test_fraction,
+                     "Fraction of patients held out to measure utility, in [0, 0.9]")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--seed", plan.seed, "Base seed of every random choice")->capture_default_str()->group(group),
+  };
+}
+
+std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& options) {
+  training::TrainOptions& train = options.train;
+  const std::string group = "Model and training recipe";
+  return {
+      app.add_option("--model", options.model_kind, "Architecture: logistic, mlp or resnet")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--width", options.model.width, "Hidden units (mlp) or block width (resnet)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--depth", options.model.depth, "Hidden layers (mlp) or residual blocks (resnet)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--optimizer", options.optimizer, "adam or sgd (with momentum)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--lr", train.learning_rate, "Peak learning rate")->capture_default_str()->group(group),
+      app.add_option("--momentum", train.momentum, "SGD momentum")->capture_default_str()->group(group),
+      app.add_option("--weight-decay", train.weight_decay, "L2 penalty added to the gradient")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--epochs", train.epochs, "Passes over each model's training half")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--batch-size", train.batch_size, "Records per minibatch")->capture_default_str()->group(group),
+      app.add_option("--warmup-epochs", train.warmup_epochs, "Epochs of linear learning-rate warm-up")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--schedule", options.schedule, "Learning-rate schedule after warm-up: cosine or constant")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--class-weighting", options.class_weighting,
+                     "none, or balanced (weight each class by N / (classes * n_class))")
+          ->capture_default_str()
+          ->group(group),
+  };
+}
+
+std::vector<CLI::Option*> add_execution_options(CLI::App& app, CommandOptions& options) {
+  return {app.add_option("--threads", options.execution.threads,
+                         "Models trained at once, one per thread (0: one per hardware thread)")
+              ->capture_default_str()
+              ->group("Execution")};
+}
+
+std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& options) {
+  run::AnalysisOptions& analysis = options.analysis;
+  const std::string group = "Analysis";
+  return {
+      app.add_option("--targets", analysis.attacks.targets,
+                     "Target models of the aggregate attacks; the other models are references")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--lira-center", options.lira_center, "LiRA center of the IN and OUT signals: median or mean")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--lira-variance", options.lira_variance,
+                     "LiRA variance: per-record, or fixed (one global SD; better with few references)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--rmia-gamma", analysis.attacks.rmia.gamma, "RMIA likelihood-ratio threshold gamma (>= 1)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--rmia-population", analysis.attacks.rmia.population,
+                     "Population records z sampled from the pool for RMIA")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--tail-thresholds", analysis.tail_thresholds,
+                     "AUC thresholds for the tail counts (in-sample and confirmed)")
+          ->delimiter(',')
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--near-certain-auc", analysis.near_certain_auc,
+                     "Patient AUC called near-certain in the summary (one of --tail-thresholds)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--fpr-grid-min", analysis.attacks.fpr_grid_min,
+                     "Smallest FPR of the log-spaced grid of roc.csv")
+          ->capture_default_str()
+          ->group(group),
+  };
+}
+
+}  // namespace privaudit::cli

@@ -1,0 +1,51 @@
+// Every option of the privaudit command line, declared once: the same declarations give the
+// --help text, the TOML config keys and the option structs that the stages receive.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "data/data_options.h"
+#include "models/model_spec.h"
+#include "plan/plan.h"
+#include "run/analyze_stage.h"
+#include "run/train_stage.h"
+#include "training/train_options.h"
+
+namespace privaudit::cli {
+
+// Values as parsed from the command line; enums stay text until resolve() so that an invalid value
+// gets our message listing the valid ones.
+struct CommandOptions {
+  std::string run_dir;
+  std::string config;
+  std::string log_level = "info";
+
+  data::DataOptions data;
+  plan::PlanOptions plan;
+  models::ModelSpec model;
+  std::string model_kind = "mlp";
+  training::TrainOptions train;
+  std::string optimizer = "adam";
+  std::string schedule = "cosine";
+  std::string class_weighting = "none";
+  run::ExecutionOptions execution;
+  run::AnalysisOptions analysis;
+  std::string lira_center = "median";
+  std::string lira_variance = "per-record";
+
+  // Converts the text-valued enums into the option structs. Throws UsageError on a bad value.
+  void resolve();
+};
+
+// Adds the option groups to a subcommand. Each returns the options it added so that the caller
+// can tell whether any of them was given.
+std::vector<CLI::Option*> add_run_argument(CLI::App& app, CommandOptions& options);
+std::vector<CLI::Option*> add_data_options(CLI::App& app, CommandOptions& options);
+std::vector<CLI::Option*> add_plan_options(CLI::App& app, CommandOptions& options);
+std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& options);
+std::vector<CLI::Option*> add_execution_options(CLI::App& app, CommandOptions& options);
+std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& options);
+
+}  // namespace privaudit::cli

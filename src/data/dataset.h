@@ -1,0 +1,75 @@
+// A clinical table turned into labelled records with patients, typed feature columns and group
+// attributes, ready for the feature encoder.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "data/csv_reader.h"
+#include "data/data_options.h"
+
+namespace privaudit::data {
+
+enum class FeatureKind { numeric, categorical };
+
+// Returns "numeric" or "categorical".
+std::string_view to_string(FeatureKind kind);
+
+// One feature column with its raw values. Exactly one of the two value vectors is filled.
+struct FeatureColumn {
+  std::string name;
+  FeatureKind kind = FeatureKind::numeric;
+  // [records] when kind is numeric, else empty. Every value is finite, and nullopt is missing.
+  std::vector<std::optional<double>> numeric_values;
+  // [records] when kind is categorical, else empty. Values as in the file, nullopt is missing.
+  std::vector<std::optional<std::string>> categorical_values;
+};
+
+// A column kept for group analysis, with its raw values. A patient's records all share one value.
+struct Attribute {
+  std::string name;
+  // [records], values as in the file, nullopt is missing.
+  std::vector<std::optional<std::string>> values;
+};
+
+// Records (CSV rows) with class labels, patients, features and attributes.
+struct Dataset {
+  // Class index of each record, [records], in [0, class_names.size()).
+  std::vector<int32_t> labels;
+  // Class names in class-index order, at least two.
+  std::vector<std::string> class_names;
+  // Patient of each record, [records], an index into patient_ids.
+  std::vector<int32_t> patient_of_record;
+  // Patient ids in order of first appearance, [patients]. Without a patient-id column each record
+  // is its own patient with the id "line-N", N being the CSV line where the record starts.
+  std::vector<std::string> patient_ids;
+  // Feature columns, in the order of DataOptions::features or else in file order.
+  std::vector<FeatureColumn> features;
+  // Attribute columns, in the order of DataOptions::attributes.
+  std::vector<Attribute> attributes;
+  // 1-based CSV line where each record starts, [records].
+  std::vector<std::size_t> record_line;
+  // Path of the CSV file, for messages.
+  std::string input_path;
+
+  std::size_t records() const { return labels.size(); }
+  std::size_t patients() const { return patient_ids.size(); }
+};
+
+// Builds a Dataset from a CSV table. Validates `options` first (UsageError). A feature column is
+// numeric when every non-missing value parses completely as a finite number (ASCII spaces and tabs
+// around it and a leading '+' are allowed), unless --categorical or --numeric overrides it.
+//
+// Throws InputError, naming the file, column, line and value and the fix, when an option names a
+// column that does not exist (with similar names), a row has no label or no patient id, the label
+// has fewer than two or more than max_classes classes, a label value has no --label-map entry, a
+// numeric column holds a non-finite or out-of-range value, a --numeric column holds a non-number,
+// a categorical feature has so many distinct values that it looks like an identifier, a patient's
+// records disagree on an attribute, or no feature column is left.
+Dataset load_dataset(const CsvTable& table, const DataOptions& options);
+
+}  // namespace privaudit::data

@@ -1,0 +1,312 @@
+#include "run/analyze_stage.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/npy.h"
+#include "core/random.h"
+#include "core/version.h"
+#include "risk/patient_risk.h"
+#include "risk/record_risk.h"
+#include "risk/tail_confirmation.h"
+#include "run/csv_writer.h"
+#include "run/model_utility.h"
+#include "run/run_context.h"
+#include "stats/descriptive.h"
+
+namespace privaudit::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json finite_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+// Quantiles of the finite values, with their count; the extreme tail is where the risk sits.
+nlohmann::json distribution(std::vector<double> values) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+               values.end());
+  std::sort(values.begin(), values.end());
+  nlohmann::json out = {{"count", values.size()}};
+  if (values.empty()) return out;
+  out["mean"] = stats::mean_sd(values).mean;
+  for (const auto& [name, q] : {std::pair{"p50", 0.5}, std::pair{"p90", 0.9}, std::pair{"p99", 0.99},
+                                std::pair{"p999", 0.999}}) {
+    out[name] = stats::quantile_sorted(values, q);
+  }
+  out["max"] = values.back();
+  return out;
+}
+
+nlohmann::json tails_to_json(const std::vector<risk::TailCount>& tails) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& tail : tails) {
+    out.push_back({{"threshold", tail.threshold},
+                   {"in_sample", tail.in_sample},
+                   {"selected", tail.selected},
+                   {"confirmed", tail.confirmed},
+                   {"mean_holdout_auc", finite_or_null(tail.mean_holdout_auc)}});
+  }
+  return out;
+}
+
+nlohmann::json attack_options_to_json(const attacks::AttackOptions& options) {
+  return {{"targets", options.targets},
+          {"lira_center", options.lira.center == attacks::LiraOptions::Center::kMedian ? "median" : "mean"},
+          {"lira_variance",
+           options.lira.variance == attacks::LiraOptions::Variance::kPerRecord ? "per-record" : "fixed"},
+          {"lira_min_sd", options.lira.min_sd},
+          {"rmia_gamma", options.rmia.gamma},
+          {"rmia_population", options.rmia.population},
+          {"rmia_seed", options.rmia.seed},
+          {"rmia_offline_a_grid", options.rmia.offline_a_grid},
+          {"rmia_tuning_targets", options.rmia.tuning_targets},
+          {"fpr_grid_min", options.fpr_grid_min},
+          {"fpr_grid_points", options.fpr_grid_points}};
+}
+
+void write_records_csv(const RunContext& context, const std::vector<risk::RecordRisk>& records) {
+  CsvWriter csv;
+  for (const char* name : {"record", "line", "patient_id", "label", "n_in", "n_out", "mean_in", "sd_in",
+                           "mean_out", "sd_out", "auc_binormal", "auc_se", "auc_empirical"}) {
+    csv.text(name);
+  }
+  csv.end_row();
+  const data::Dataset& dataset = context.dataset;
+  for (std::size_t j = 0; j < records.size(); ++j) {
+    const std::uint32_t record = context.plan.pool_records[j];
+    const auto& risk = records[j];
+    csv.integer(record)
+        .integer(static_cast<long long>(dataset.record_line[record]))
+        .text(dataset.patient_ids[static_cast<std::size_t>(dataset.patient_of_record[record])])
+        .text(dataset.class_names[static_cast<std::size_t>(dataset.labels[record])])
+        .integer(risk.n_in)
+        .integer(risk.n_out)
+        .number(risk.mean_in)
+        .number(risk.sd_in)
+        .number(risk.mean_out)
+        .number(risk.sd_out)
+        .number(risk.auc_binormal)
+        .number(risk.auc_se)
+        .number(risk.auc_empirical);
+    csv.end_row();
+  }
+  write_file_atomic(context.layout.records_csv(), csv.str());
+}
+
+void write_patients_csv(const RunContext& context, const std::vector<risk::PatientRisk>& patients) {
+  CsvWriter csv;
+  for (const char* name : {"patient_id", "records", "max_record_auc", "mean_record_auc", "n_in",
+                           "n_out", "joint_mean_in", "joint_sd_in", "joint_mean_out", "joint_sd_out",
+                           "joint_auc_binormal", "joint_auc_se", "joint_auc_empirical"}) {
+    csv.text(name);
+  }
+  csv.end_row();
+  for (std::size_t k = 0; k < patients.size(); ++k) {
+    const auto& risk = patients[k];
+    csv.text(context.dataset.patient_ids[context.plan.pool_patients[k]])
+        .integer(risk.records)
+        .number(risk.max_record_auc)
+        .number(risk.mean_record_auc)
+        .integer(risk.n_in)
+        .integer(risk.n_out)
+        .number(risk.joint_mean_in)
+        .number(risk.joint_sd_in)
+        .number(risk.joint_mean_out)
+        .number(risk.joint_sd_out)
+        .number(risk.joint_auc_binormal)
+        .number(risk.joint_auc_se)
+        .number(risk.joint_auc_empirical);
+    csv.end_row();
+  }
+  write_file_atomic(context.layout.patients_csv(), csv.str());
+}
+
+void write_roc_csv(const RunLayout& layout, const std::vector<attacks::AttackSummary>& attacks) {
+  CsvWriter csv;
+  csv.text("attack").text("fpr").text("tpr_mean").text("tpr_sd");
+  csv.end_row();
+  for (const auto& attack : attacks) {
+    for (std::size_t g = 0; g < attack.fpr_grid.size(); ++g) {
+      csv.text(attack.name).number(attack.fpr_grid[g]).number(attack.tpr_grid_mean[g]).number(attack.tpr_grid_sd[g]);
+      csv.end_row();
+    }
+  }
+  write_file_atomic(layout.roc_csv(), csv.str());
+}
+
+// Mean and SD over models of each utility metric, from the per-model files of the train stage.
+nlohmann::json utility_summary(const RunContext& context, nlohmann::json& training) {
+  std::vector<ModelUtility> utilities;
+  double seconds = 0;
+  for (std::size_t m = 0; m < context.plan.models; ++m) {
+    const nlohmann::json model = nlohmann::json::parse(read_file(context.layout.model_json(m)));
+    utilities.push_back(ModelUtility::from_json(model.at("utility")));
+    seconds += model.at("seconds").get<double>();
+    if (m == 0) training["parameters"] = model.at("parameters");
+  }
+  training["model_seconds_total"] = seconds;
+  nlohmann::json out;
+  const auto add = [&](const char* name, auto member) {
+    std::vector<double> values;
+    for (const auto& utility : utilities) {
+      if (std::isfinite(utility.*member)) values.push_back(utility.*member);
+    }
+    const stats::MeanSd summary = stats::mean_sd(values, 1);
+    out[name] = {{"mean", finite_or_null(summary.mean)}, {"sd", finite_or_null(summary.sd)},
+                 {"models", values.size()}};
+  };
+  add("test_auroc", &ModelUtility::test_auroc);
+  add("test_accuracy", &ModelUtility::test_accuracy);
+  add("train_loss", &ModelUtility::train_loss);
+  add("out_loss", &ModelUtility::out_loss);
+  add("test_loss", &ModelUtility::test_loss);
+  return out;
+}
+
+}  // namespace
+
+void AnalysisOptions::validate() const {
+  attacks.validate();
+  if (tail_thresholds.empty()) {
+    throw UsageError("--tail-thresholds is empty: give at least one AUC threshold, such as 0.95");
+  }
+  for (double threshold : tail_thresholds) {
+    if (!(threshold > 0.5 && threshold < 1.0)) {
+      throw UsageError(fmt::format(
+          "--tail-thresholds value {} is invalid: each threshold must be an AUC in (0.5, 1)", threshold));
+    }
+  }
+  if (std::find(tail_thresholds.begin(), tail_thresholds.end(), near_certain_auc) == tail_thresholds.end()) {
+    throw UsageError(fmt::format("--near-certain-auc {} is not one of --tail-thresholds; add it there",
+                                 near_certain_auc));
+  }
+}
+
+nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& requested) {
+  requested.validate();
+  const auto start = std::chrono::steady_clock::now();
+  const RunContext context = load_run(dir);
+  const RunLayout& layout = context.layout;
+  if (!fs::exists(layout.signals())) {
+    throw UsageError(fmt::format("run '{}' has no signals.npy yet; train it first with `privaudit "
+                                 "train {}`",
+                                 dir.string(), dir.string()));
+  }
+
+  // 1. Signals and membership, [models, pool records].
+  const NpyArray signals = read_npy(layout.signals());
+  const std::size_t models = context.plan.models;
+  const std::size_t pool = context.plan.pool_records.size();
+  if (signals.type != NpyType::kFloat32 || signals.shape.size() != 2 || signals.shape[0] != models ||
+      signals.shape[1] != pool) {
+    throw InputError(fmt::format("'{}' must be a float32 array of shape [{}, {}]",
+                                 layout.signals().string(), models, pool));
+  }
+  const auto phi = signals.as<float>();
+  for (std::size_t k = 0; k < phi.size(); ++k) {
+    if (!std::isfinite(phi[k])) {
+      throw InputError(fmt::format("'{}' holds a non-finite signal for model {} and pool record {}; "
+                                   "retrain that model",
+                                   layout.signals().string(), k / pool, k % pool));
+    }
+  }
+  AnalysisOptions options = requested;
+  options.attacks.rmia.seed = derive_seed(context.plan.seed, SeedStream::kRmiaPopulation, 0);
+  options.attacks.validate_for_models(models);
+
+  // 2. Record and patient risk, and the tails confirmed on held-out models.
+  const risk::MembershipSignals view{phi, context.plan.membership, models, pool};
+  const std::vector<risk::RecordRisk> records = risk::compute_record_risk(view, {});
+  const std::size_t pool_patients = context.plan.pool_patients.size();
+  const std::vector<risk::PatientRisk> patients =
+      risk::compute_patient_risk(view, context.pool_patient_of_record, pool_patients, records, {});
+  const std::uint64_t tail_seed = derive_seed(context.plan.seed, SeedStream::kTailHalves, 0);
+  const risk::TailReport tails = risk::confirm_tails(view, context.pool_patient_of_record,
+                                                     pool_patients, options.tail_thresholds, tail_seed);
+  spdlog::info("record and patient risk computed for {} records and {} patients", pool, pool_patients);
+
+  // 3. Aggregate attacks: the conventional single number, for comparison.
+  const attacks::SignalView attack_view{phi, context.plan.membership, models, pool};
+  const std::vector<attacks::AttackSummary> attack_results =
+      attacks::evaluate_attacks(attack_view, options.attacks);
+
+  // 4. Output files.
+  write_records_csv(context, records);
+  write_patients_csv(context, patients);
+  write_roc_csv(layout, attack_results);
+
+  nlohmann::json training = nlohmann::json::parse(read_file(layout.train_json()));
+  const nlohmann::json utility = utility_summary(context, training);
+  std::vector<double> record_auc;
+  std::vector<double> record_auc_empirical;
+  for (const auto& risk : records) {
+    record_auc.push_back(risk.auc_binormal);
+    record_auc_empirical.push_back(risk.auc_empirical);
+  }
+  std::vector<double> patient_max;
+  std::vector<double> patient_joint;
+  for (const auto& risk : patients) {
+    patient_max.push_back(risk.max_record_auc);
+    patient_joint.push_back(risk.joint_auc_binormal);
+  }
+  nlohmann::json attack_json = nlohmann::json::array();
+  for (const auto& attack : attack_results) {
+    nlohmann::json entry = {
+        {"name", attack.name},
+        {"auc", {{"mean", finite_or_null(attack.auc_mean)}, {"sd", finite_or_null(attack.auc_sd)}}},
+        {"tpr_at_fpr_0.001",
+         {{"mean", finite_or_null(attack.tpr_at_fpr_0_001_mean)}, {"sd", finite_or_null(attack.tpr_at_fpr_0_001_sd)}}},
+        {"tpr_at_fpr_0.01",
+         {{"mean", finite_or_null(attack.tpr_at_fpr_0_01_mean)}, {"sd", finite_or_null(attack.tpr_at_fpr_0_01_sd)}}},
+        {"per_target_auc", attack.auc}};
+    if (std::isfinite(attack.rmia_offline_a)) entry["rmia_offline_a"] = attack.rmia_offline_a;
+    attack_json.push_back(entry);
+  }
+
+  const double analyze_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  nlohmann::json summary = {
+      {"tool", "privaudit"},
+      {"version", kVersion},
+      {"run", dir.string()},
+      {"input", context.run_json.at("input")},
+      {"config",
+       {{"data", context.run_json.at("data")},
+        {"plan", context.run_json.at("plan")},
+        {"model", training.at("model")},
+        {"train", training.at("train")},
+        {"analysis",
+         {{"attacks", attack_options_to_json(options.attacks)},
+          {"tail_thresholds", options.tail_thresholds},
+          {"near_certain_auc", options.near_certain_auc}}}}},
+      {"seeds", {{"plan", context.plan.seed}, {"tail_halves", tail_seed}, {"rmia_population", options.attacks.rmia.seed}}},
+      {"counts", context.run_json.at("counts")},
+      {"models", models},
+      {"classes", context.run_json.at("classes")},
+      {"utility", utility},
+      {"training", {{"parameters", training.value("parameters", nlohmann::json(nullptr))},
+                    {"model_seconds_total", training.at("model_seconds_total")}}},
+      {"record_auc", {{"binormal", distribution(record_auc)}, {"empirical", distribution(record_auc_empirical)}}},
+      {"patient_auc", {{"max_record", distribution(patient_max)}, {"joint", distribution(patient_joint)}}},
+      {"tails",
+       {{"records", tails_to_json(tails.records)},
+        {"patients_max", tails_to_json(tails.patients_max)},
+        {"patients_joint", tails_to_json(tails.patients_joint)},
+        {"half_a_models", tails.half_a},
+        {"half_b_models", tails.half_b}}},
+      {"attacks", attack_json},
+      {"timing", {{"plan_seconds", context.run_json.value("plan_seconds", 0.0)},
+                  {"analyze_seconds", analyze_seconds}}}};
+  write_file_atomic(layout.summary_json(), summary.dump(2) + "\n");
+  return summary;
+}
+
+}  // namespace privaudit::run

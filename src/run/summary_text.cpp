@@ -1,0 +1,109 @@
+#include "run/summary_text.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace privaudit::run {
+
+namespace {
+
+// Aggregate AUC below which the summary calls the attack close to guessing (0.5).
+constexpr double kNearGuessingAuc = 0.65;
+
+double number(const nlohmann::json& value) {
+  return value.is_number() ? value.get<double>() : std::nan("");
+}
+
+std::string mean_sd(const nlohmann::json& entry, const char* format = "{:.3f}") {
+  const double mean = number(entry.at("mean"));
+  const double sd = number(entry.at("sd"));
+  if (!std::isfinite(mean)) return "n/a";
+  std::string text = fmt::format(fmt::runtime(format), mean);
+  if (std::isfinite(sd)) text += " ± " + fmt::format(fmt::runtime(format), sd);
+  return text;
+}
+
+const nlohmann::json* find_tail(const nlohmann::json& tails, double threshold) {
+  for (const auto& tail : tails) {
+    if (std::fabs(tail.at("threshold").get<double>() - threshold) < 1e-12) return &tail;
+  }
+  return nullptr;
+}
+
+std::string attack_label(const std::string& name) {
+  if (name == "lira_online") return "LiRA online";
+  if (name == "lira_offline") return "LiRA offline";
+  if (name == "rmia_online") return "RMIA online";
+  if (name == "rmia_offline") return "RMIA offline";
+  if (name == "loss") return "Loss attack";
+  return name;
+}
+
+}  // namespace
+
+std::string format_summary(const nlohmann::json& summary) {
+  std::string out;
+  const auto& counts = summary.at("counts");
+  const auto& config = summary.at("config");
+  const auto& model = config.at("model");
+  out += fmt::format("privaudit {}: membership audit of {}\n", summary.at("version").get<std::string>(),
+                     summary.at("input").at("path").get<std::string>());
+  out += fmt::format("  {} pool records from {} patients; {} test records held out; {} {} models "
+                     "(width {}, depth {}, {} parameters)\n",
+                     counts.at("pool_records").get<long long>(), counts.at("pool_patients").get<long long>(),
+                     counts.at("test_records").get<long long>(), summary.at("models").get<long long>(),
+                     model.at("kind").get<std::string>(), model.at("width").get<long long>(),
+                     model.at("depth").get<long long>(), summary.at("training").at("parameters").dump());
+  const auto& utility = summary.at("utility");
+  out += fmt::format("  utility: test AUROC {}, accuracy {} (mean ± SD over models)\n\n",
+                     mean_sd(utility.at("test_auroc")), mean_sd(utility.at("test_accuracy")));
+
+  out += fmt::format("Aggregate attacks ({} target models, the rest as references)\n",
+                     config.at("analysis").at("attacks").at("targets").get<long long>());
+  out += fmt::format("  {:<14} {:>15} {:>17} {:>17}\n", "attack", "AUC", "TPR @ 0.1% FPR", "TPR @ 1% FPR");
+  double best_auc = 0;
+  for (const auto& attack : summary.at("attacks")) {
+    best_auc = std::max(best_auc, number(attack.at("auc").at("mean")));
+    out += fmt::format("  {:<14} {:>15} {:>17} {:>17}\n", attack_label(attack.at("name").get<std::string>()),
+                       mean_sd(attack.at("auc")), mean_sd(attack.at("tpr_at_fpr_0.001")),
+                       mean_sd(attack.at("tpr_at_fpr_0.01")));
+  }
+
+  const auto& tails = summary.at("tails");
+  const long long models = summary.at("models").get<long long>();
+  out += "\nMembership risk per record and per patient (AUC of telling the models that trained on it\n"
+         "from those that did not; half A selects, half B confirms, against the winner's curse)\n";
+  out += fmt::format("  {:<22} {:>9} {:>14} {:>14} {:>14}\n", "", "AUC above", fmt::format("all {} models", models),
+                     "selected (A)", "confirmed (B)");
+  const auto add_rows = [&](const char* label, const nlohmann::json& list) {
+    for (const auto& tail : list) {
+      out += fmt::format("  {:<22} {:>9} {:>14} {:>14} {:>14}\n", label, tail.at("threshold").get<double>(),
+                         tail.at("in_sample").get<long long>(), tail.at("selected").get<long long>(),
+                         tail.at("confirmed").get<long long>());
+    }
+  };
+  add_rows("records", tails.at("records"));
+  add_rows("patients, max record", tails.at("patients_max"));
+  add_rows("patients, joint test", tails.at("patients_joint"));
+  if (counts.at("pool_records") == counts.at("pool_patients")) {
+    out += "  (each patient has one record here, so the patient rows equal the record rows)\n";
+  }
+
+  const double near = config.at("analysis").at("near_certain_auc").get<double>();
+  const nlohmann::json* joint = find_tail(tails.at("patients_joint"), near);
+  if (joint != nullptr) {
+    out += fmt::format(
+        "\nThe best aggregate attack reaches AUC {:.3f}{}, yet {} of {} patients have a "
+        "joint membership AUC above {} on all models; {} patients selected on half A stay above it on "
+        "half B.\n",
+        best_auc, best_auc < kNearGuessingAuc ? ", close to guessing" : "", joint->at("in_sample").get<long long>(), counts.at("pool_patients").get<long long>(),
+        near, joint->at("confirmed").get<long long>());
+  }
+  out += fmt::format("Outputs: {}/{{records.csv, patients.csv, roc.csv, summary.json, signals.npy, "
+                     "membership.npy}}\n",
+                     summary.at("run").get<std::string>());
+  return out;
+}
+
+}  // namespace privaudit::run

@@ -1,0 +1,78 @@
+// Ctrl-C during training keeps every finished model, exits with 130, and the same command resumes.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "cli_runner.h"
+#include "core/npy.h"
+
+extern char** environ;
+
+namespace privaudit::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::size_t saved_models(const fs::path& run) {
+  std::size_t count = 0;
+  if (!fs::exists(run / "models")) return 0;
+  for (const auto& entry : fs::directory_iterator(run / "models")) {
+    count += entry.path().extension() == ".json";
+  }
+  return count;
+}
+
+TEST(Interrupt, TrainResumesAfterSigint) {
+  TempDir dir("interrupt");
+  const fs::path run = dir.path() / "run";
+  const CliResult planned = run_privaudit({"plan", run.string(), "--input", bundled_table(), "--label", "hospital",
+                                           "--label-map", "0=none,*=any", "--models", "6"});
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+
+  // 1. Start a slow training (one thread, many epochs) and interrupt it after the first model.
+  const std::string binary = PRIVAUDIT_BINARY;
+  std::vector<std::string> words = {binary, "train", run.string(), "--threads", "1", "--epochs", "2000",
+                                    "--width", "64", "--log-level", "error"};
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  pid_t child = 0;
+  ASSERT_EQ(posix_spawn(&child, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (saved_models(run) < 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(saved_models(run), 1u) << "no model finished within 120 s";
+  ::kill(child, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  const std::size_t kept = saved_models(run);
+  if (WEXITSTATUS(status) == 0) {
+    GTEST_SKIP() << "training finished before the interrupt arrived";
+  }
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_GE(kept, 1u);
+  EXPECT_LT(kept, 6u);
+  EXPECT_FALSE(fs::exists(run / "signals.npy"));
+  for (const auto& entry : fs::directory_iterator(run / "models")) {
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "temporary file left: " << entry.path();
+  }
+
+  // 2. The same command (recipe taken from train.json) trains only the rest.
+  const CliResult resumed = run_privaudit({"train", run.string(), "--threads", "2"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find(std::to_string(kept) + " of 6 models already trained"), std::string::npos)
+      << resumed.err;
+  EXPECT_EQ(saved_models(run), 6u);
+  EXPECT_EQ(read_npy(run / "signals.npy").shape[0], 6u);
+}
+
+}  // namespace
+}  // namespace privaudit::testing
