@@ -41,6 +41,8 @@ std::uint64_t Rng::next() {
 
 double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
+float Rng::uniform_float() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }
+
 std::uint64_t Rng::below(std::uint64_t bound) {
   __extension__ typedef unsigned __int128 uint128;
   // Lemire's multiply-shift with rejection of the biased low range.

@@ -40,6 +40,9 @@ class Rng {
   // Uniform double in [0, 1) with 53 random bits.
   double uniform();
 
+  // Uniform float in [0, 1) with 24 random bits.
+  float uniform_float();
+
   // Uniform integer in [0, bound) without modulo bias (Lemire 2019). Requires bound > 0.
   std::uint64_t below(std::uint64_t bound);
 

@@ -64,12 +64,13 @@ struct Dataset {
 // numeric when every non-missing value parses completely as a finite number (ASCII spaces and tabs
 // around it and a leading '+' are allowed), unless --categorical or --numeric overrides it.
 //
-// Throws InputError, naming the file, column, line and value and the fix, when an option names a
-// column that does not exist (with similar names), a row has no label or no patient id, the label
-// has fewer than two or more than max_classes classes, a label value has no --label-map entry, a
-// numeric column holds a non-finite or out-of-range value, a --numeric column holds a non-number,
-// a categorical feature has so many distinct values that it looks like an identifier, a patient's
-// records disagree on an attribute, or no feature column is left.
+// Throws InputError, naming the file, column, line, value and fix, when an option names a column
+// that does not exist (listing similar names), a row has no label or no patient id, or the label
+// has fewer than two or more than max_classes classes. It also throws InputError when a label
+// value has no --label-map entry, a numeric column contains a non-finite or out-of-range value, or
+// a --numeric column contains a non-number. The same goes for a categorical feature with so many
+// distinct values that it looks like an identifier, a patient whose records disagree on an
+// attribute, and a table with no feature column left.
 Dataset load_dataset(const CsvTable& table, const DataOptions& options);
 
 }  // namespace privaudit::data

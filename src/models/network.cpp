@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "models/layers.h"
-#include "models/xoshiro.h"
+#include "core/random.h"
 
 namespace privaudit::models {
 namespace {
@@ -98,7 +98,7 @@ void Network::build_layers() {
 }
 
 void Network::initialise(std::uint64_t seed) {
-  Xoshiro256StarStar rng(seed);
+  Rng rng(seed);
   // Dense layers come in layout order in dense_, and LayerNorm draws nothing, so the draws follow
   // the parameter layout.
   for (const DenseLayer& d : dense_) {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "models/xoshiro.h"
+#include "core/random.h"
 
 namespace privaudit::models {
 namespace {
@@ -18,7 +18,7 @@ const ModelSpec kMlp2{ModelSpec::Kind::kMlp, 6, 2};
 const ModelSpec kResNet2{ModelSpec::Kind::kResNet, 6, 2};
 
 std::vector<float> random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
-  Xoshiro256StarStar rng(seed);
+  Rng rng(seed);
   std::vector<float> x(rows * cols);
   for (float& v : x) {
     v = 2.0f * rng.uniform_float() - 1.0f;
@@ -28,7 +28,7 @@ std::vector<float> random_matrix(std::size_t rows, std::size_t cols, std::uint64
 
 std::vector<std::int32_t> random_labels(std::size_t rows, std::size_t classes,
                                         std::uint64_t seed) {
-  Xoshiro256StarStar rng(seed);
+  Rng rng(seed);
   std::vector<std::int32_t> y(rows);
   for (auto& v : y) {
     v = static_cast<std::int32_t>(rng.below(classes));

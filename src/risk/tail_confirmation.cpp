@@ -9,42 +9,12 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/random.h"
 #include "risk/patient_risk.h"
 #include "risk/record_risk.h"
 
 namespace privaudit::risk {
 namespace {
-
-// SplitMix64 (Steele, Lea, Flood 2014, "Fast splittable pseudorandom number generators"). Fully
-// specified by its constants, so a seed gives the same sequence everywhere, unlike the
-// implementation-defined std:: distributions.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-
-  std::uint64_t next() {
-    state_ += 0x9e3779b97f4a7c15ULL;
-    std::uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
-  // Uniform integer in [0, bound), bound > 0. Rejects the lowest 2^64 mod bound outputs so that
-  // the remaining range is a multiple of bound and the modulo is unbiased.
-  std::uint64_t below(std::uint64_t bound) {
-    const std::uint64_t rejected = (0 - bound) % bound;
-    while (true) {
-      const std::uint64_t r = next();
-      if (r >= rejected) {
-        return r % bound;
-      }
-    }
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 std::vector<double> resolve_thresholds(std::span<const double> thresholds) {
   if (thresholds.empty()) {
@@ -109,14 +79,11 @@ ModelHalves split_models(std::size_t models, std::uint64_t seed) {
         models));
   }
 
-  // 1. Fisher-Yates shuffle of 0..models-1.
+  // 1. Shuffle 0..models-1 with the platform-independent generator.
   std::vector<std::uint32_t> order(models);
   std::iota(order.begin(), order.end(), std::uint32_t{0});
-  SplitMix64 generator(seed);
-  for (std::size_t i = models; i > 1; --i) {
-    const std::size_t j = static_cast<std::size_t>(generator.below(i));
-    std::swap(order[i - 1], order[j]);
-  }
+  Rng generator(seed);
+  generator.shuffle(std::span<std::uint32_t>(order));
 
   // 2. The first models / 2 shuffled indices form half A, the rest half B.
   const std::size_t size_a = models / 2;

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "models/network.h"
-#include "models/xoshiro.h"
+#include "core/random.h"
 
 namespace privaudit::training {
 namespace {
@@ -18,7 +18,7 @@ TEST(CpuModel, PredictsAcrossBlocks) {
   // over that record alone.
   const ModelSpec spec{ModelSpec::Kind::kResNet, 8, 2};
   const std::size_t n = 2 * CpuModel::kPredictBlockRows + 452;
-  models::Xoshiro256StarStar rng(7);
+  Rng rng(7);
   std::vector<float> x(n * 3);
   for (float& v : x) v = 2 * rng.uniform_float() - 1;
   models::Network network(spec, 3, 2, 8);

@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "models/network.h"
-#include "models/xoshiro.h"
+#include "core/random.h"
 #include "training/cpu_model.h"
 #include "training/lr_schedule.h"
 #include "training/optimizer.h"
@@ -78,7 +78,7 @@ TrainResult CpuTrainer::train(const TrainingSet& data, const TrainOptions& optio
   validate_training_set(data);
   const std::size_t outputs = data.classes == 2 ? 1 : data.classes;
   const std::size_t width = data.width;
-  models::Network network(spec_, width, outputs, models::derive_seed(seed, kInitStream));
+  models::Network network(spec_, width, outputs, derive_seed(seed, kInitStream, 0));
   const std::unique_ptr<Optimizer> optimizer =
       make_optimizer(options, network.parameters().size());
   const bool weighted = options.class_weighting == TrainOptions::ClassWeighting::kBalanced;
@@ -100,7 +100,7 @@ TrainResult CpuTrainer::train(const TrainingSet& data, const TrainOptions& optio
   network.reserve(batch_size);
   TrainResult result;
   result.epoch_loss.reserve(options.epochs);
-  models::Xoshiro256StarStar shuffle_rng(models::derive_seed(seed, kShuffleStream));
+  Rng shuffle_rng(derive_seed(seed, kShuffleStream, 0));
 
   // 3. Epochs of shuffled minibatches.
   std::size_t step = 0;

@@ -13,7 +13,7 @@
 
 #include "core/error.h"
 #include "models/network.h"
-#include "models/xoshiro.h"
+#include "core/random.h"
 
 // Counts every global operator new in this test binary, so that a test can show that the batch
 // loop does not allocate.
@@ -61,7 +61,7 @@ struct Table {
 // w = [1, -2, 0.5, 1.5, -1]. Records within 0.2 of the boundary are skipped to leave a margin.
 Table separable_table() {
   const std::vector<float> w = {1, -2, 0.5f, 1.5f, -1};
-  models::Xoshiro256StarStar rng(101);
+  Rng rng(101);
   Table t;
   t.width = 5;
   while (t.y.size() < 400) {
@@ -80,7 +80,7 @@ Table separable_table() {
 
 // 200 records near the corners (+-1, +-1) with U(-0.2, 0.2) noise, labelled by XOR of the signs.
 Table xor_table() {
-  models::Xoshiro256StarStar rng(102);
+  Rng rng(102);
   Table t;
   t.width = 2;
   for (int i = 0; i < 200; ++i) {
@@ -95,7 +95,7 @@ Table xor_table() {
 // 300 records around three centres, one class each.
 Table blobs_table() {
   const float centres[3][2] = {{0, 2}, {-2, -1}, {2, -1}};
-  models::Xoshiro256StarStar rng(103);
+  Rng rng(103);
   Table t;
   t.width = 2;
   t.classes = 3;
@@ -247,7 +247,7 @@ TEST(CpuTrainer, ClassWeightingChangesLossByHand) {
   const double balanced = trainer.train(t.set(), options, seed, nullptr).epoch_loss.at(0);
 
   // Per-record binary cross-entropy of the initial network's logits.
-  models::Network initial(spec, 2, 1, models::derive_seed(seed, CpuTrainer::kInitStream));
+  models::Network initial(spec, 2, 1, derive_seed(seed, CpuTrainer::kInitStream, 0));
   std::vector<float> logits(4);
   initial.forward(t.x.data(), 4, logits.data());
   std::vector<double> loss(4);
