@@ -214,7 +214,7 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
   const auto phi = signals.as<float>();
   for (std::size_t k = 0; k < phi.size(); ++k) {
     if (!std::isfinite(phi[k])) {
-      throw InputError(fmt::format("'{}' holds a non-finite signal for model {} and pool record {}; "
+      throw InputError(fmt::format("'{}' contains a non-finite signal for model {} and pool record {}; "
                                    "retrain that model",
                                    layout.signals().string(), k / pool, k % pool));
     }

@@ -56,10 +56,17 @@ RunContext load_run(const fs::path& dir) {
     throw InputError(fmt::format("'{}' is not valid JSON: {}", context.layout.run_json().string(),
                                  error.what()));
   }
-  context.data_options = data_options_from_json(context.run_json.at("data"));
-  context.plan_options = plan_options_from_json(context.run_json.at("plan"));
-  const std::string input = context.run_json.at("input").at("path").get<std::string>();
-  const std::string recorded_hash = context.run_json.at("input").at("sha256").get<std::string>();
+  std::string input;
+  std::string recorded_hash;
+  try {
+    context.data_options = data_options_from_json(context.run_json.at("data"));
+    context.plan_options = plan_options_from_json(context.run_json.at("plan"));
+    input = context.run_json.at("input").at("path").get<std::string>();
+    recorded_hash = context.run_json.at("input").at("sha256").get<std::string>();
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError(fmt::format("'{}' is damaged ({}); plan a new run",
+                                 context.layout.run_json().string(), error.what()));
+  }
   if (!fs::exists(input)) {
     throw InputError(fmt::format(
         "the input '{}' recorded in '{}' no longer exists; restore it (SHA-256 {}) to continue "

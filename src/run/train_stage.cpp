@@ -35,7 +35,7 @@ nlohmann::json recipe_to_json(const Recipe& recipe) {
   return {{"model", model_spec_to_json(recipe.model)}, {"train", recipe.train.to_json()}};
 }
 
-// Names the first field where two recipe documents differ, as "train.epochs: 20 -> 30".
+// Names the first field where two recipe documents differ, as "train.epochs: recorded 20, requested 30".
 std::string first_difference(const nlohmann::json& recorded, const nlohmann::json& requested) {
   for (const auto& [section, fields] : recorded.items()) {
     for (const auto& [key, value] : fields.items()) {
@@ -63,13 +63,13 @@ Recipe resolve_recipe(const RunLayout& layout, const std::optional<Recipe>& requ
                                    layout.train_json().string(), error.what()));
     }
     if (requested) {
-      const nlohmann::json wanted = recipe_to_json(*requested);
+      const nlohmann::json requested_json = recipe_to_json(*requested);
       const nlohmann::json stored = {{"model", recorded.at("model")}, {"train", recorded.at("train")}};
-      if (wanted != stored) {
+      if (requested_json != stored) {
         throw UsageError(fmt::format(
             "run '{}' is being trained with a different recipe ({}); models of one audit must "
             "share a recipe: repeat the recorded options, omit them, or use a new run folder",
-            layout.dir.string(), first_difference(stored, wanted)));
+            layout.dir.string(), first_difference(stored, requested_json)));
       }
     }
     return recipe;
@@ -221,7 +221,7 @@ void assemble_signals(const RunLayout& layout, std::size_t models, std::size_t p
     const NpyArray row = read_npy(layout.model_signals(m));
     const auto values = row.as<float>();
     if (values.size() != pool) {
-      throw InputError(fmt::format("'{}' holds {} signals; expected {}",
+      throw InputError(fmt::format("'{}' contains {} signals; expected {}",
                                    layout.model_signals(m).string(), values.size(), pool));
     }
     std::copy(values.begin(), values.end(), matrix.begin() + static_cast<std::ptrdiff_t>(m * pool));
