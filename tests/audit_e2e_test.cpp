@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <sys/wait.h>
 
 #include "cli_runner.h"
 #include "core/atomic_file.h"
@@ -140,6 +141,51 @@ TEST_F(AuditE2e, LostModelIsRetrainedIdentically) {
   const NpyArray after = read_npy(run() / "models" / "model_0003.signals.npy");
   EXPECT_EQ(before.bytes, after.bytes);  // same seed, same signals, whatever the thread count
   EXPECT_TRUE(fs::exists(run() / "signals.npy"));
+}
+
+TEST_F(AuditE2e, AuditResumesWithoutRepeatingOptions) {
+  ASSERT_EQ(result().exit_code, 0) << result().err;
+  const CliResult again = run_privaudit({"audit", run().string(), "--targets", "2", "--rmia-population", "500"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("already planned"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("already trained"), std::string::npos) << again.err;
+}
+
+TEST_F(AuditE2e, AuditRejectsOtherPlanOption) {
+  ASSERT_EQ(result().exit_code, 0) << result().err;
+  const CliResult other = run_privaudit({"audit", run().string(), "--seed", "6", "--targets", "2"});
+  EXPECT_EQ(other.exit_code, 64);
+  EXPECT_NE(other.err.find("--seed 5, not 6"), std::string::npos) << other.err;
+}
+
+TEST_F(AuditE2e, DamagedSignalsRebuiltByTrain) {
+  ASSERT_EQ(result().exit_code, 0) << result().err;
+  const std::string original = read_file(run() / "signals.npy");
+  write_file_atomic(run() / "signals.npy", original.substr(0, 1000));
+  const CliResult analyze = run_privaudit({"analyze", run().string(), "--targets", "2"});
+  EXPECT_EQ(analyze.exit_code, 65);
+  EXPECT_NE(analyze.err.find("privaudit train"), std::string::npos) << analyze.err;
+  const CliResult train = run_privaudit({"train", run().string()});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_EQ(read_file(run() / "signals.npy"), original);
+}
+
+TEST_F(AuditE2e, MissingParametersRetrained) {
+  ASSERT_EQ(result().exit_code, 0) << result().err;
+  fs::remove(run() / "models" / "model_0005.params.npy");
+  const CliResult train = run_privaudit({"train", run().string()});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_NE(train.err.find("7 of 8 models already trained"), std::string::npos) << train.err;
+  EXPECT_TRUE(fs::exists(run() / "models" / "model_0005.params.npy"));
+}
+
+TEST_F(AuditE2e, FullStdoutIsIoError) {
+  ASSERT_EQ(result().exit_code, 0) << result().err;
+  const std::string command = std::string(PRIVAUDIT_BINARY) + " analyze '" + run().string() +
+                              "' --targets 2 --rmia-population 500 >/dev/full 2>/dev/null";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 74);
 }
 
 TEST_F(AuditE2e, TrainRejectsOtherRecipe) {

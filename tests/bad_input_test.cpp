@@ -173,6 +173,61 @@ TEST_F(BadInput, UnknownConfigKey) {
   expect_contains(result.err, "did you mean 'epochs'");
 }
 
+TEST_F(BadInput, NegativeCountRejected) {
+  const CliResult result = plan(table("t.csv", good_rows()), {"--models", "-4"});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "'-4' is not a whole number");
+  expect_no_run_folder();
+}
+
+TEST_F(BadInput, HugeModelCountRejected) {
+  const CliResult result = run_privaudit({"plan", run().string(), "--input", table("t.csv", good_rows()), "--label",
+                                         "y", "--models", "200000"});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "--models 200000 is invalid");
+  expect_no_run_folder();
+}
+
+TEST_F(BadInput, OverflowingSeedRejected) {
+  const CliResult result = plan(table("t.csv", good_rows()), {"--seed", "99999999999999999999999"});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "99999999999999999999999");
+  expect_no_run_folder();
+}
+
+TEST_F(BadInput, RepeatedOptionNamed) {
+  const CliResult result = plan(table("t.csv", good_rows()), {"--models", "6"});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "--models is given more than once");
+  expect_no_run_folder();
+}
+
+TEST_F(BadInput, OptionTypoSuggestsName) {
+  const CliResult result = plan(table("t.csv", good_rows()), {"--modles", "4"});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "did you mean --models");
+  expect_no_run_folder();
+}
+
+TEST_F(BadInput, OptionOfOtherSubcommand) {
+  const CliResult result = run_privaudit({"analyze", run().string(), "--models", "6"});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "--models is not an option of `privaudit analyze`");
+}
+
+TEST_F(BadInput, UnknownSubcommandSuggestsName) {
+  const CliResult result = run_privaudit({"plna", run().string()});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "did you mean 'plan'");
+}
+
+TEST_F(BadInput, FileGivenAsRunFolder) {
+  const std::string file = table("t.csv", good_rows());
+  const CliResult result = run_privaudit({"analyze", file});
+  EXPECT_EQ(result.exit_code, kUsage);
+  expect_contains(result.err, "is a file, not a run folder");
+}
+
 TEST_F(BadInput, TrainBeforePlan) {
   const CliResult result = run_privaudit({"train", run().string()});
   EXPECT_EQ(result.exit_code, kUsage);

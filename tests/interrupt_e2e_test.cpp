@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli_runner.h"
+#include "core/atomic_file.h"
 #include "core/npy.h"
 
 extern char** environ;
@@ -72,6 +73,29 @@ TEST(Interrupt, TrainResumesAfterSigint) {
       << resumed.err;
   EXPECT_EQ(saved_models(run), 6u);
   EXPECT_EQ(read_npy(run / "signals.npy").shape[0], 6u);
+}
+
+}  // namespace
+}  // namespace privaudit::testing
+
+namespace privaudit::testing {
+namespace {
+
+TEST(Recipe, ReplacedWhileNoModelSaved) {
+  TempDir dir("recipe");
+  const std::filesystem::path run = dir.path() / "run";
+  ASSERT_EQ(run_privaudit({"plan", run.string(), "--input", bundled_table(), "--label", "hospital", "--label-map",
+                           "0=none,*=any", "--models", "4"})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_privaudit({"train", run.string(), "--epochs", "1"}).exit_code, 0);
+  // As after a first attempt that saved nothing: the recorded recipe binds no model yet.
+  std::filesystem::remove_all(run / "models");
+  std::filesystem::remove(run / "signals.npy");
+  const CliResult again = run_privaudit({"train", run.string(), "--epochs", "2"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("replacing it"), std::string::npos) << again.err;
+  EXPECT_NE(read_file(run / "train.json").find("\"epochs\": 2"), std::string::npos);
 }
 
 }  // namespace

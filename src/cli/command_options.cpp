@@ -2,9 +2,32 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
+
 #include "core/error.h"
 
 namespace privaudit::cli {
+
+namespace {
+
+// Rejects anything but a plain unsigned decimal number before CLI11 converts it, because CLI11
+// would wrap "-4" around to 18446744073709551612 for an unsigned option.
+CLI::Validator whole_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error != std::errc() || stop != end) {
+          return fmt::format("'{}' is not a whole number from 0 to 18446744073709551615", text);
+        }
+        return "";
+      },
+      "", "whole number");
+}
+
+}  // namespace
 
 void CommandOptions::resolve() {
   model.kind = models::parse_kind(model_kind);
@@ -64,9 +87,11 @@ std::vector<CLI::Option*> add_data_options(CLI::App& app, CommandOptions& option
       app.add_option("--min-level-count", data.min_level_count,
                      "Records a categorical level needs in the audit pool for its own column; rarer "
                      "levels are pooled")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
       app.add_option("--max-classes", data.max_classes, "Maximum number of label classes")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
   };
@@ -78,13 +103,15 @@ std::vector<CLI::Option*> add_plan_options(CLI::App& app, CommandOptions& option
   return {
       app.add_option("--models", plan.models,
                      "Models to train, each on a random half of the patients (even, >= 4)")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
       app.add_option("--test-fraction", plan.test_fraction,
                      "Fraction of patients held out to measure utility, in [0, 0.9]")
           ->capture_default_str()
           ->group(group),
-      app.add_option("--seed", plan.seed, "Base seed of every random choice")->capture_default_str()->group(group),
+      app.add_option("--seed", plan.seed, "Base seed of every random choice")
+          ->check(whole_number())->capture_default_str()->group(group),
   };
 }
 
@@ -96,9 +123,11 @@ std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& opti
           ->capture_default_str()
           ->group(group),
       app.add_option("--width", options.model.width, "Hidden units (mlp) or block width (resnet)")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
       app.add_option("--depth", options.model.depth, "Hidden layers (mlp) or residual blocks (resnet)")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
       app.add_option("--optimizer", options.optimizer, "adam or sgd (with momentum)")
@@ -110,9 +139,11 @@ std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& opti
           ->capture_default_str()
           ->group(group),
       app.add_option("--epochs", train.epochs, "Passes over each model's training half")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
-      app.add_option("--batch-size", train.batch_size, "Records per minibatch")->capture_default_str()->group(group),
+      app.add_option("--batch-size", train.batch_size, "Records per minibatch")
+          ->check(whole_number())->capture_default_str()->group(group),
       app.add_option("--warmup-epochs", train.warmup_epochs, "Epochs of linear learning-rate warm-up")
           ->capture_default_str()
           ->group(group),
@@ -129,6 +160,7 @@ std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& opti
 std::vector<CLI::Option*> add_execution_options(CLI::App& app, CommandOptions& options) {
   return {app.add_option("--threads", options.execution.threads,
                          "Models trained at once, one per thread (0: one per hardware thread)")
+          ->check(whole_number())
               ->capture_default_str()
               ->group("Execution")};
 }
@@ -139,6 +171,7 @@ std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& op
   return {
       app.add_option("--targets", analysis.attacks.targets,
                      "Target models of the aggregate attacks; the other models are references")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
       app.add_option("--lira-center", options.lira_center, "LiRA center of the IN and OUT signals: median or mean")
@@ -153,6 +186,7 @@ std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& op
           ->group(group),
       app.add_option("--rmia-population", analysis.attacks.rmia.population,
                      "Population records z sampled from the pool for RMIA")
+          ->check(whole_number())
           ->capture_default_str()
           ->group(group),
       app.add_option("--tail-thresholds", analysis.tail_thresholds,

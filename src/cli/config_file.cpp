@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <toml++/toml.h>
 
 #include "core/error.h"
@@ -11,19 +12,21 @@ namespace privaudit::cli {
 
 namespace {
 
+// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+// neighbouring characters each cost 1, so "plna" is one edit from "plan".
 std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 // True when `args` sets --name (as "--name", "--name=value").
@@ -82,9 +85,7 @@ std::string closest_name(const std::string& name, const std::set<std::string>& c
 }
 
 std::vector<std::string> merge_config_file(const std::string& path, const std::vector<std::string>& args,
-                                           const std::set<std::string>& subcommand_options,
-                                           const std::set<std::string>& all_options,
-                                           const std::set<std::string>& flag_options) {
+                                           const ConfigNames& names) {
   toml::table document;
   try {
     document = toml::parse_file(path);
@@ -99,8 +100,8 @@ std::vector<std::string> merge_config_file(const std::string& path, const std::v
   std::vector<std::string> injected;
   std::set<std::string> seen;
   for (const auto& [key, node, key_source] : settings) {
-    if (!all_options.count(key)) {
-      const std::string suggestion = closest_name(key, all_options);
+    if (!names.all.count(key)) {
+      const std::string suggestion = closest_name(key, names.all);
       throw UsageError(fmt::format("{}: unknown key '{}'{}; keys are option names without the leading "
                                    "dashes (see `privaudit SUBCOMMAND --help`)",
                                    where(path, key_source), key,
@@ -109,9 +110,9 @@ std::vector<std::string> merge_config_file(const std::string& path, const std::v
     if (!seen.insert(key).second) {
       throw UsageError(fmt::format("{}: key '{}' is set twice in the file; keep one", where(path, key_source), key));
     }
-    if (key == "config" || !subcommand_options.count(key) || given_on_command_line(args, key)) continue;
+    if (key == "config" || !names.subcommand.count(key) || given_on_command_line(args, key)) continue;
 
-    if (flag_options.count(key)) {
+    if (names.flags.count(key)) {
       if (!node->is_boolean()) {
         throw UsageError(fmt::format("{}: key '{}' is a switch; set it to true or false", where(path, key_source), key));
       }
@@ -122,7 +123,11 @@ std::vector<std::string> merge_config_file(const std::string& path, const std::v
       for (const auto& element : *array) injected.push_back("--" + key + "=" + scalar_text(path, key, element));
       continue;
     }
-    injected.push_back("--" + key + "=" + scalar_text(path, key, *node));
+    std::string value = scalar_text(path, key, *node);
+    if (names.paths.count(key) && !value.empty() && std::filesystem::path(value).is_relative()) {
+      value = (std::filesystem::path(path).parent_path() / value).lexically_normal().string();
+    }
+    injected.push_back("--" + key + "=" + value);
   }
   injected.insert(injected.end(), args.begin(), args.end());
   return injected;

@@ -60,11 +60,17 @@ void Progress::finish() {
   std::lock_guard lock(mutex_);
   if (finished_) return;
   finished_ = true;
-  if (shown_) draw_locked(true);
+  if (!shown_) return;
+  if (done_ != drawn_done_) {
+    draw_locked(true);
+  } else if (tty_) {
+    std::fputs("\n", stderr);  // the last redraw already shows the final count
+  }
 }
 
 void Progress::draw_locked(bool final) {
   shown_ = true;
+  drawn_done_ = done_;
   const double elapsed = seconds_between(start_, std::chrono::steady_clock::now());
   const std::size_t fresh = done_ - initial_;
   const double rate = elapsed > 0 ? static_cast<double>(fresh) / elapsed : 0.0;

@@ -32,6 +32,7 @@ class Progress {
   std::size_t total_;
   std::size_t done_;
   std::size_t initial_;
+  std::size_t drawn_done_ = 0;  // done_ at the last draw
   bool tty_;
   bool shown_ = false;
   bool finished_ = false;

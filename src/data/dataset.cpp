@@ -20,6 +20,10 @@ namespace {
 // values as rows, is treated as an identifier: one-hot encoding it would only memorise records.
 constexpr std::size_t kIdentifierMinDistinct = 50;
 
+// Minimum percentage of a column's non-missing values that parse as numbers (non-finite ones
+// included) for a categorical inference to be reported as a likely data error, not a text column.
+constexpr std::size_t kMostlyNumericPercent = 90;
+
 using Column = std::vector<std::optional<std::string>>;
 
 std::string describe(const std::optional<std::string>& value) {
@@ -271,30 +275,37 @@ void load_patients(const CsvTable& table, std::optional<std::size_t> patient_col
   }
 }
 
-// Converts one CSV column into a feature column, inferring its kind unless overridden.
+// Converts one CSV column into a feature column, inferring its kind unless overridden. Appends a
+// note to `warnings` when a mostly numeric column is inferred categorical.
 FeatureColumn load_feature(const CsvTable& table, std::size_t column, bool forced_categorical,
-                           bool forced_numeric) {
+                           bool forced_numeric, std::vector<std::string>& warnings) {
   const Column& values = table.columns[column];
   FeatureColumn feature;
   feature.name = table.header[column];
 
-  // 1. Parse every value as a number, stopping at the first problem.
+  // 1. Parse every value as a number, remembering the first of each kind of problem.
   std::vector<std::optional<double>> numbers(values.size());
   std::optional<std::size_t> first_non_number;
   std::optional<std::size_t> first_bad_number;
   NumberStatus bad_status = NumberStatus::finite;
   std::size_t number_count = 0;
+  std::size_t non_number_count = 0;
+  std::size_t non_missing_count = 0;
   if (!forced_categorical) {
-    for (std::size_t row = 0; row < values.size() && !first_non_number; ++row) {
+    for (std::size_t row = 0; row < values.size(); ++row) {
       if (!values[row]) {
         continue;
       }
+      ++non_missing_count;
       const ParsedNumber parsed = parse_number(*values[row]);
       if (parsed.status == NumberStatus::finite) {
         numbers[row] = parsed.value;
         ++number_count;
       } else if (parsed.status == NumberStatus::not_a_number) {
-        first_non_number = row;
+        ++non_number_count;
+        if (!first_non_number) {
+          first_non_number = row;
+        }
       } else if (!first_bad_number) {
         first_bad_number = row;
         bad_status = parsed.status;
@@ -339,6 +350,21 @@ FeatureColumn load_feature(const CsvTable& table, std::size_t column, bool force
           table.row_line[*first_non_number], describe(values[*first_non_number]));
     }
     throw InputError(message);
+  }
+
+  // 4. Inferred categorical although nearly every value is a number: probably a typo or a
+  //    placeholder such as "n/a", which would turn the numbers into one-hot levels.
+  const std::size_t number_like_count = non_missing_count - non_number_count;
+  if (!forced_categorical && first_non_number &&
+      number_like_count * 100 >= non_missing_count * kMostlyNumericPercent) {
+    const std::string name = quote_text(feature.name);
+    warnings.push_back(fmt::format(
+        "CSV file '{}', line {}, column {}: value {} is not a number, so the column is treated "
+        "as categorical, although {} of its {} non-missing values are numbers. Its numbers "
+        "become category levels (one-hot columns). Fix the value, or pass --numeric {} to make "
+        "such values an error, or --categorical {} to keep this and silence the warning.",
+        table.path.string(), table.row_line[*first_non_number], name,
+        describe(values[*first_non_number]), number_like_count, non_missing_count, name, name));
   }
   feature.kind = FeatureKind::categorical;
   feature.categorical_values = values;
@@ -405,7 +431,7 @@ Dataset load_dataset(const CsvTable& table, const DataOptions& options) {
   // 3. Features.
   for (const std::size_t column : columns.features) {
     dataset.features.push_back(load_feature(table, column, columns.categorical.contains(column),
-                                            columns.numeric.contains(column)));
+                                            columns.numeric.contains(column), dataset.warnings));
   }
 
   // 4. Attributes.

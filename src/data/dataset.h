@@ -55,6 +55,9 @@ struct Dataset {
   std::vector<std::size_t> record_line;
   // Path of the CSV file, for messages.
   std::string input_path;
+  // Human-readable notes about questionable but accepted data, such as a mostly numeric column
+  // inferred categorical. The command line logs each on stderr, and library code never prints.
+  std::vector<std::string> warnings;
 
   std::size_t records() const { return labels.size(); }
   std::size_t patients() const { return patient_ids.size(); }
@@ -62,7 +65,9 @@ struct Dataset {
 
 // Builds a Dataset from a CSV table. Validates `options` first (UsageError). A feature column is
 // numeric when every non-missing value parses completely as a finite number (ASCII spaces and tabs
-// around it and a leading '+' are allowed), unless --categorical or --numeric overrides it.
+// around it and a leading '+' are allowed), unless --categorical or --numeric overrides it. When
+// a column is inferred categorical although at least 90% of its non-missing values are numbers,
+// a note naming the first non-number and its line goes to Dataset::warnings.
 //
 // Throws InputError, naming the file, column, line, value and fix, when an option names a column
 // that does not exist (listing similar names), a row has no label or no patient id, or the label

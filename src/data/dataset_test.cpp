@@ -1,6 +1,7 @@
 #include "data/dataset.h"
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 
 #include <fmt/format.h>
@@ -264,6 +265,80 @@ TEST_F(DatasetTest, NonFiniteInTextColumnIsLevel) {
   const Dataset dataset = load("a,y\nnan,0\nx,1\n", with_label("y"));
   EXPECT_EQ(dataset.features[0].kind, FeatureKind::categorical);
   EXPECT_EQ(dataset.features[0].categorical_values[0], "nan");
+}
+
+// A table with column "a" holding `numbers` numbers (1, 2, ...), then the `others` values, then
+// one missing value, and a label column "y".
+std::string mixed_table(int numbers, std::initializer_list<const char*> others) {
+  std::string text = "a,y\n";
+  int row = 0;
+  for (; row < numbers; ++row) {
+    text += fmt::format("{},{}\n", row + 1, row % 2);
+  }
+  for (const char* other : others) {
+    text += fmt::format("{},{}\n", other, row++ % 2);
+  }
+  text += fmt::format(",{}\n", row % 2);
+  return text;
+}
+
+TEST_F(DatasetTest, MostlyNumericColumnWarns) {
+  // 9 of 10 non-missing values are numbers: exactly 90%. The missing value does not count.
+  const Dataset dataset = load(mixed_table(9, {"n/a"}), with_label("y"));
+  EXPECT_EQ(dataset.features[0].kind, FeatureKind::categorical);
+  ASSERT_EQ(dataset.warnings.size(), 1u);
+  const std::string& warning = dataset.warnings[0];
+  EXPECT_NE(warning.find(path()), std::string::npos) << warning;
+  EXPECT_NE(warning.find("line 11, column 'a'"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("value 'n/a' is not a number"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("9 of its 10 non-missing values"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("--numeric 'a'"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("--categorical 'a'"), std::string::npos) << warning;
+}
+
+TEST_F(DatasetTest, MostlyNumericWarningNamesFirstNonNumber) {
+  const Dataset dataset = load(mixed_table(18, {"?", "x"}), with_label("y"));
+  ASSERT_EQ(dataset.warnings.size(), 1u);
+  EXPECT_NE(dataset.warnings[0].find("line 20, column 'a': value '?'"), std::string::npos)
+      << dataset.warnings[0];
+  EXPECT_NE(dataset.warnings[0].find("18 of its 20"), std::string::npos) << dataset.warnings[0];
+}
+
+TEST_F(DatasetTest, MostlyNumericWarningEscapesValue) {
+  const Dataset dataset = load(mixed_table(9, {"\"\x1B[2J\nfake\""}), with_label("y"));
+  ASSERT_EQ(dataset.warnings.size(), 1u);
+  const std::string& warning = dataset.warnings[0];
+  EXPECT_EQ(warning.find('\x1B'), std::string::npos) << warning;
+  EXPECT_EQ(warning.find('\n'), std::string::npos) << warning;
+  EXPECT_NE(warning.find("value '\\x1B[2J\\nfake'"), std::string::npos) << warning;
+}
+
+TEST_F(DatasetTest, NoWarningBelowNinetyPercent) {
+  // 8 of 10 non-missing values are numbers.
+  const Dataset dataset = load(mixed_table(8, {"n/a", "n/a"}), with_label("y"));
+  EXPECT_EQ(dataset.features[0].kind, FeatureKind::categorical);
+  EXPECT_TRUE(dataset.warnings.empty());
+}
+
+TEST_F(DatasetTest, NoWarningForCategoricalOverride) {
+  DataOptions options = with_label("y");
+  options.categorical = {"a"};
+  const Dataset dataset = load(mixed_table(9, {"n/a"}), options);
+  EXPECT_EQ(dataset.features[0].kind, FeatureKind::categorical);
+  EXPECT_TRUE(dataset.warnings.empty());
+}
+
+TEST_F(DatasetTest, NoWarningForCleanColumns) {
+  // A numeric and a text column.
+  EXPECT_TRUE(load(kSmall, with_label("y")).warnings.empty());
+  EXPECT_TRUE(load(mixed_table(10, {}), with_label("y")).warnings.empty());
+}
+
+TEST_F(DatasetTest, NumericOverrideStillRejectsMostlyNumeric) {
+  DataOptions options = with_label("y");
+  options.numeric = {"a"};
+  expect_error<InputError>([&] { load(mixed_table(9, {"n/a"}), options); },
+                           {"line 11, column 'a'", "value 'n/a'", "not a number"});
 }
 
 std::string identifier_table(std::size_t rows, bool numeric_start) {

@@ -1,6 +1,7 @@
 #include "data/encoder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +15,18 @@
 namespace privaudit::data {
 
 namespace {
+
+// Feature columns listed by name in the error for an empty encoding.
+constexpr std::size_t kMaxListedDrops = 5;
+
+// A column, or its value column, dropped only because of --min-level-count: without it the column
+// would vary in the audit pool.
+struct CountDrop {
+  // Explanation of the drop, such as "column 'age' was dropped because ...".
+  std::string cause;
+  // Largest --min-level-count that would keep it.
+  std::size_t max_min_level_count = 0;
+};
 
 // Neumaier's compensated sum of `values` in the given order.
 double compensated_sum(const std::vector<double>& values) {
@@ -34,7 +47,7 @@ double compensated_sum(const std::vector<double>& values) {
 // Fits a numeric column on the pool. Values are sorted before summing, so the result does not
 // depend on the order of the fit records.
 EncodedColumn fit_numeric(const FeatureColumn& feature, std::span<const uint32_t> fit_records,
-                          std::size_t min_level_count) {
+                          std::size_t min_level_count, std::vector<CountDrop>& drops) {
   EncodedColumn column;
   column.name = feature.name;
   column.kind = FeatureKind::numeric;
@@ -50,8 +63,20 @@ EncodedColumn fit_numeric(const FeatureColumn& feature, std::span<const uint32_t
   const bool any_missing = values.size() < fit_records.size();
   column.missing_column = any_missing && !values.empty();
   std::sort(values.begin(), values.end());
+  if (values.empty() || values.front() == values.back()) {
+    return column;
+  }
   // A mean and SD of fewer than min_level_count values would come close to revealing them.
-  if (values.size() < min_level_count || values.empty() || values.front() == values.back()) {
+  if (values.size() < min_level_count) {
+    // The missing indicator, when present, stays, so only the values are dropped.
+    const std::string name = quote_text(feature.name);
+    const std::string dropped = column.missing_column
+                                    ? fmt::format("the values of column {} were", name)
+                                    : fmt::format("column {} was", name);
+    drops.push_back({fmt::format("{} dropped because the audit pool has only {} non-missing "
+                                 "values, fewer than --min-level-count {}",
+                                 dropped, values.size(), min_level_count),
+                     values.size()});
     return column;
   }
 
@@ -83,7 +108,7 @@ EncodedColumn fit_numeric(const FeatureColumn& feature, std::span<const uint32_t
 
 // Fits a categorical column on the pool.
 EncodedColumn fit_categorical(const FeatureColumn& feature, std::span<const uint32_t> fit_records,
-                              std::size_t min_level_count) {
+                              std::size_t min_level_count, std::vector<CountDrop>& drops) {
   EncodedColumn column;
   column.name = feature.name;
   column.kind = FeatureKind::categorical;
@@ -112,9 +137,22 @@ EncodedColumn fit_categorical(const FeatureColumn& feature, std::span<const uint
   column.other_column = any_rare;
   column.missing_column = missing > 0 && !counts.empty();
 
-  // 3. A column whose pool values all land in one output column is constant: drop it.
+  // 3. A column whose pool values all land in one output column is constant: drop it. With two
+  //    or more distinct levels, that happens only when --min-level-count pools them all.
   const std::size_t states = column.levels.size() + (any_rare ? 1 : 0) + (missing > 0 ? 1 : 0);
   if (states <= 1) {
+    if (counts.size() >= 2) {
+      std::size_t max_count = 0;
+      for (const auto& [level, count] : counts) {
+        max_count = std::max(max_count, count);
+      }
+      drops.push_back(
+          {fmt::format("column {} was dropped because none of its {} distinct values occurs at "
+                       "least --min-level-count {} times in the audit pool (the most frequent "
+                       "occurs {} times)",
+                       quote_text(feature.name), counts.size(), min_level_count, max_count),
+           max_count});
+    }
     column.levels.clear();
     column.other_column = false;
     column.missing_column = false;
@@ -139,6 +177,46 @@ void append_output_names(const EncodedColumn& column, std::vector<std::string>& 
   if (column.missing_column) {
     names.push_back(column.name + ":missing");
   }
+}
+
+// Throws the InputError for a fit that leaves no output column, naming the columns that
+// --min-level-count dropped, if any.
+[[noreturn]] void throw_empty_encoding(const Dataset& dataset, std::size_t pool_records,
+                                       std::size_t min_level_count,
+                                       const std::vector<CountDrop>& drops) {
+  if (drops.empty()) {
+    throw InputError(
+        fmt::format("every feature column of '{}' is constant in the audit pool of "
+                    "{} records, so the encoded features would be empty. Choose "
+                    "other feature columns with --features.",
+                    dataset.input_path, pool_records));
+  }
+  std::string causes;
+  std::size_t largest_keeping = 0;
+  for (std::size_t i = 0; i < drops.size(); ++i) {
+    if (i < kMaxListedDrops) {
+      std::string cause = drops[i].cause;
+      cause[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(cause[0])));
+      causes += " " + cause + ".";
+    }
+    largest_keeping = std::max(largest_keeping, drops[i].max_min_level_count);
+  }
+  if (drops.size() > kMaxListedDrops) {
+    const std::size_t more = drops.size() - kMaxListedDrops;
+    causes += fmt::format(" {} more {} dropped because of --min-level-count.", more,
+                          more == 1 ? "column was" : "columns were");
+  }
+  const std::size_t constant = dataset.features.size() - drops.size();
+  if (constant == 1) {
+    causes += " The other feature column is constant in the pool.";
+  } else if (constant > 1) {
+    causes += fmt::format(" The other {} feature columns are constant in the pool.", constant);
+  }
+  throw InputError(fmt::format(
+      "no feature column of '{}' is left for the audit pool of {} records.{} Lower "
+      "--min-level-count from {} to {} or less to keep at least one column, or choose other "
+      "feature columns with --features.",
+      dataset.input_path, pool_records, causes, min_level_count, largest_keeping));
 }
 
 }  // namespace
@@ -181,20 +259,25 @@ Encoder Encoder::fit(const Dataset& dataset, std::span<const uint32_t> fit_recor
 
   // 2. Fit each column.
   std::vector<EncodedColumn> columns;
+  std::vector<CountDrop> drops;
   for (const FeatureColumn& feature : dataset.features) {
     if (feature.kind == FeatureKind::numeric) {
-      columns.push_back(fit_numeric(feature, fit_records, min_level_count));
+      columns.push_back(fit_numeric(feature, fit_records, min_level_count, drops));
     } else {
-      columns.push_back(fit_categorical(feature, fit_records, min_level_count));
+      columns.push_back(fit_categorical(feature, fit_records, min_level_count, drops));
     }
   }
   Encoder encoder(std::move(columns), min_level_count);
+
+  // 3. Report what --min-level-count dropped, and reject an empty encoding with its real cause.
   if (encoder.width() == 0) {
-    throw InputError(
-        fmt::format("every feature column of '{}' is constant in the audit pool of "
-                    "{} records, so the encoded features would be empty. Choose "
-                    "other feature columns with --features.",
-                    dataset.input_path, fit_records.size()));
+    throw_empty_encoding(dataset, fit_records.size(), min_level_count, drops);
+  }
+  for (const CountDrop& drop : drops) {
+    encoder.warnings_.push_back(
+        fmt::format("feature encoder for '{}': {}. Lower --min-level-count to {} or less to keep "
+                    "it.",
+                    dataset.input_path, drop.cause, drop.max_min_level_count));
   }
   return encoder;
 }

@@ -60,9 +60,12 @@ class Encoder {
   //    in sorted order. Output "NAME:other" takes rarer and unseen levels and is present only when
   //    the pool has a rare level. "NAME:missing" is as for numeric. A column whose pool values
   //    fall into a single output column is dropped as constant.
-  // Throws InputError when `fit_records` is empty, every column is constant in the pool, or a
-  // column's values overflow a double. Throws UsageError when min_level_count is 0, and
-  // InternalError when a record index is out of range or repeated.
+  // A column that varies in the pool but is dropped only because of min_level_count gets a note
+  // in warnings().
+  // Throws InputError when `fit_records` is empty, no output column is left (naming the columns
+  // that min_level_count dropped, if any), or a column's values overflow a double. Throws
+  // UsageError when min_level_count is 0, and InternalError when a record index is out of range
+  // or repeated.
   static Encoder fit(const Dataset& dataset, std::span<const uint32_t> fit_records,
                      std::size_t min_level_count);
 
@@ -79,8 +82,13 @@ class Encoder {
   // Encoding of each dataset feature column, in dataset order, dropped columns included.
   const std::vector<EncodedColumn>& columns() const { return columns_; }
   std::size_t min_level_count() const { return min_level_count_; }
+  // Human-readable notes from fit() on columns that --min-level-count dropped although they vary
+  // in the pool, for the command line to log on stderr. Empty after from_json(), which does not
+  // store them.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // Serialises the fitted encoder. from_json(to_json()) gives an identical encoder.
+  // Serialises the fitted encoder. from_json(to_json()) gives an identical encoder, apart from
+  // warnings().
   nlohmann::json to_json() const;
   // Reads an encoder written by to_json(). Throws InputError naming the JSON field, the value and
   // the expectation when the document is malformed.
@@ -92,6 +100,7 @@ class Encoder {
   std::vector<EncodedColumn> columns_;
   std::size_t min_level_count_ = 0;
   std::vector<std::string> output_names_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace privaudit::data

@@ -29,30 +29,34 @@ constexpr int kVersion = 1;
 // Characters of an offending JSON value quoted in an error message.
 constexpr std::size_t kMaxQuotedValueChars = 80;
 
+// Advice for a document that fails validation. The plan stage writes encoder documents with
+// to_json() into the run folder, so a bad one means the folder was edited, truncated or written by
+// a different release.
+constexpr std::string_view kDamagedAdvice =
+    "The run folder is damaged or was written by another privaudit version, so plan a new run.";
+
+// Throws for a field with a wrong value. The empty `field` is the document itself.
 [[noreturn]] void fail(std::string_view field, const json& value, std::string_view expected) {
   std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > kMaxQuotedValueChars) {
     text = text.substr(0, kMaxQuotedValueChars) + "...";
   }
+  const std::string subject = field.empty() ? std::string("encoder document")
+                                            : fmt::format("encoder document field '{}'", field);
   throw InputError(
-      fmt::format("invalid feature encoder document: '{}' is {}, expected {}. "
-                  "Write the document with Encoder::to_json(), or fit the encoder "
-                  "again.",
-                  field, text, expected));
+      fmt::format("{} is {}, expected {}. {}", subject, text, expected, kDamagedAdvice));
 }
 
 [[noreturn]] void fail_missing(std::string_view field) {
   throw InputError(
-      fmt::format("invalid feature encoder document: field '{}' is missing. Write the "
-                  "document with Encoder::to_json(), or fit the encoder again.",
-                  field));
+      fmt::format("encoder document is missing field '{}'. {}", field, kDamagedAdvice));
 }
 
 // Throws unless `object` is an object whose keys are all in `allowed`.
 void check_object(const json& object, const std::string& path,
                   std::initializer_list<std::string_view> allowed) {
   if (!object.is_object()) {
-    fail(path.empty() ? "(document)" : path, object, "an object");
+    fail(path, object, "an object");
   }
   for (const auto& [key, value] : object.items()) {
     bool known = false;
@@ -60,10 +64,10 @@ void check_object(const json& object, const std::string& path,
       known = known || key == name;
     }
     if (!known) {
-      throw InputError(
-          fmt::format("invalid feature encoder document: {} has the unknown field "
-                      "{}. Write the document with Encoder::to_json().",
-                      path.empty() ? "the document" : "'" + path + "'", quote_text(key)));
+      throw InputError(fmt::format("encoder document has the unknown field {}{}. {}",
+                                   quote_text(key),
+                                   path.empty() ? "" : fmt::format(" in '{}'", path),
+                                   kDamagedAdvice));
     }
   }
 }

@@ -123,8 +123,41 @@ TEST(Encoder, FewNumericValuesDropped) {
   EXPECT_TRUE(encoder.columns()[0].missing_column);
   EXPECT_FALSE(encoder.to_json()["columns"][0].contains("mean"));
   EXPECT_EQ(encoder.output_names(), (std::vector<std::string>{"x:missing", "c=a", "c:other"}));
+  ASSERT_EQ(encoder.warnings().size(), 1u);
+  EXPECT_EQ(encoder.warnings()[0],
+            "feature encoder for 'test.csv': the values of column 'x' were dropped because the "
+            "audit pool has only 2 non-missing values, fewer than --min-level-count 3. Lower "
+            "--min-level-count to 2 or less to keep it.");
   // With min_level_count 2 the two values suffice.
-  EXPECT_TRUE(Encoder::fit(dataset, first_records(4), 2).columns()[0].value_column);
+  const Encoder kept = Encoder::fit(dataset, first_records(4), 2);
+  EXPECT_TRUE(kept.columns()[0].value_column);
+  EXPECT_TRUE(kept.warnings().empty());
+}
+
+TEST(Encoder, MinLevelCountDropWarns) {
+  const Dataset dataset =
+      make_dataset({numeric("x", {1.0, 2.0, 3.0, 4.0}), categorical("c", {"a", "b", "a", "b"}),
+                    numeric("z", {1.0, 2.0, std::nullopt, std::nullopt})});
+  // min_level_count 3: x has 4 values and stays. c has two levels of 2 records each, which all
+  // fall into "other", so c is dropped. z has 2 values and keeps only its missing indicator.
+  const Encoder encoder = Encoder::fit(dataset, first_records(4), 3);
+  EXPECT_EQ(encoder.output_names(), (std::vector<std::string>{"x", "z:missing"}));
+  ASSERT_EQ(encoder.warnings().size(), 2u);
+  EXPECT_EQ(encoder.warnings()[0],
+            "feature encoder for 'test.csv': column 'c' was dropped because none of its 2 "
+            "distinct values occurs at least --min-level-count 3 times in the audit pool (the "
+            "most frequent occurs 2 times). Lower --min-level-count to 2 or less to keep it.");
+  EXPECT_NE(encoder.warnings()[1].find("the values of column 'z' were dropped"),
+            std::string::npos)
+      << encoder.warnings()[1];
+}
+
+TEST(Encoder, ConstantColumnsDoNotWarn) {
+  const Dataset dataset =
+      make_dataset({numeric("x", {5.0, 5.0, 5.0}), numeric("missing", Numbers(3, std::nullopt)),
+                    categorical("c", {"a", "a", "a"}), numeric("z", {1.0, 2.0, 3.0})});
+  // min_level_count 1 keeps z. The others are constant whatever the count.
+  EXPECT_TRUE(Encoder::fit(dataset, first_records(3), 1).warnings().empty());
 }
 
 TEST(Encoder, AllMissingNumericDropped) {
@@ -279,7 +312,7 @@ TEST(EncoderJson, RejectsMalformed) {
     std::vector<std::string_view> fragments;
   };
   std::vector<Case> cases;
-  cases.push_back({"not an object", json::array(), {"'(document)'", "an object"}});
+  cases.push_back({"not an object", json::array(), {"encoder document is [], expected an object"}});
 
   {
     json d = valid_document();
@@ -302,13 +335,13 @@ TEST(EncoderJson, RejectsMalformed) {
   {
     json d = valid_document();
     d.erase("columns");
-    cases.push_back({"missing columns", d, {"field 'columns' is missing"}});
+    cases.push_back({"missing columns", d, {"encoder document is missing field 'columns'"}});
   }
 
   {
     json d = valid_document();
     d["extra"] = 1;
-    cases.push_back({"unknown top-level field", d, {"the document", "unknown field 'extra'"}});
+    cases.push_back({"unknown top-level field", d, {"unknown field 'extra'."}});
   }
 
   {
@@ -326,7 +359,7 @@ TEST(EncoderJson, RejectsMalformed) {
   {
     json d = valid_document();
     d["columns"][0]["value_column"] = false;
-    cases.push_back({"mean without value column", d, {"'columns[0]'", "unknown field 'mean'"}});
+    cases.push_back({"mean without value column", d, {"unknown field 'mean' in 'columns[0]'"}});
   }
 
   {
@@ -356,7 +389,7 @@ TEST(EncoderJson, RejectsMalformed) {
   {
     json d = valid_document();
     d["columns"][1].erase("missing_column");
-    cases.push_back({"missing flag", d, {"'columns[1].missing_column' is missing"}});
+    cases.push_back({"missing flag", d, {"missing field 'columns[1].missing_column'"}});
   }
 
   {
@@ -375,6 +408,9 @@ TEST(EncoderJson, RejectsMalformed) {
       for (const std::string_view fragment : c.fragments) {
         EXPECT_NE(message.find(fragment), std::string::npos) << message;
       }
+      // The user can act on the message without knowing the code.
+      EXPECT_NE(message.find("plan a new run"), std::string::npos) << message;
+      EXPECT_EQ(message.find("to_json"), std::string::npos) << message;
     }
   }
   EXPECT_NO_THROW(Encoder::from_json(valid_document()));
@@ -416,6 +452,53 @@ TEST(Encoder, FitErrors) {
   const std::vector<uint32_t> constant = {0};
   expect_error<InputError>([&] { Encoder::fit(dataset, constant, 1); },
                            {"every feature column of 'test.csv' is constant", "1 records"});
+}
+
+TEST(Encoder, EmptyEncodingNamesMinLevelCount) {
+  const Dataset dataset = make_dataset({numeric("x", {1.0, 2.0, 3.0})});
+  try {
+    Encoder::fit(dataset, first_records(3), 10);
+    ADD_FAILURE() << "did not throw";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("no feature column of 'test.csv' is left for the audit pool of 3 "
+                           "records"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("Column 'x' was dropped because the audit pool has only 3 non-missing "
+                           "values, fewer than --min-level-count 10."),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("Lower --min-level-count from 10 to 3 or less"), std::string::npos)
+        << message;
+    EXPECT_EQ(message.find("constant"), std::string::npos) << message;
+  }
+}
+
+TEST(Encoder, EmptyEncodingCountsConstantColumns) {
+  const Dataset dataset =
+      make_dataset({numeric("x", {1.0, 2.0, 3.0}), numeric("y", {4.0, 4.0, 4.0}),
+                    categorical("c", {"a", "b", "b"})});
+  expect_error<InputError>(
+      [&] { Encoder::fit(dataset, first_records(3), 5); },
+      {"Column 'x' was dropped", "Column 'c' was dropped because none of its 2 distinct values",
+       "The other feature column is constant in the pool.",
+       "Lower --min-level-count from 5 to 3 or less"});
+}
+
+TEST(Encoder, EmptyEncodingListsFiveColumns) {
+  std::vector<FeatureColumn> features;
+  for (int i = 0; i < 7; ++i) {
+    features.push_back(numeric(fmt::format("x{}", i), {1.0, 2.0}));
+  }
+  const Dataset dataset = make_dataset(std::move(features));
+  expect_error<InputError>([&] { Encoder::fit(dataset, first_records(2), 3); },
+                           {"Column 'x4' was dropped", "2 more columns were dropped"});
+  try {
+    Encoder::fit(dataset, first_records(2), 3);
+  } catch (const InputError& error) {
+    EXPECT_EQ(std::string(error.what()).find("'x5'"), std::string::npos) << error.what();
+  }
 }
 
 TEST(Encoder, HugeValuesRejected) {

@@ -14,6 +14,9 @@ namespace privaudit::plan {
 namespace {
 // Fewer pool patients than this cannot give a model a meaningful training half.
 constexpr std::size_t kMinPoolPatients = 4;
+// Upper bound on --models that catches typos before the membership matrix is allocated; the
+// Nature study used 200 models per configuration.
+constexpr std::size_t kMaxModels = 100000;
 }  // namespace
 
 void PlanOptions::validate() const {
@@ -22,6 +25,10 @@ void PlanOptions::validate() const {
         "--models {} is invalid: the number of models must be even and at least 4, so that every "
         "patient is IN exactly half of them; try --models {}",
         models, std::max<std::size_t>(4, models + models % 2)));
+  }
+  if (models > kMaxModels) {
+    throw UsageError(fmt::format("--models {} is invalid: expected at most {} (the Nature study used 200)",
+                                 models, kMaxModels));
   }
   if (!(test_fraction >= 0.0 && test_fraction <= 0.9)) {
     throw UsageError(fmt::format(

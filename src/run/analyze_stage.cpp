@@ -196,20 +196,27 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
   const auto start = std::chrono::steady_clock::now();
   const RunContext context = load_run(dir);
   const RunLayout& layout = context.layout;
-  if (!fs::exists(layout.signals())) {
+  if (!fs::exists(layout.signals()) || !fs::exists(layout.train_json())) {
     throw UsageError(fmt::format("run '{}' has no signals.npy yet; train it first with `privaudit "
                                  "train {}`",
                                  dir.string(), dir.string()));
   }
 
   // 1. Signals and membership, [models, pool records].
-  const NpyArray signals = read_npy(layout.signals());
+  NpyArray signals;
+  try {
+    signals = read_npy(layout.signals());
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}; run `privaudit train {}` to rebuild it from the saved models", error.what(),
+                                 dir.string()));
+  }
   const std::size_t models = context.plan.models;
   const std::size_t pool = context.plan.pool_records.size();
   if (signals.type != NpyType::kFloat32 || signals.shape.size() != 2 || signals.shape[0] != models ||
       signals.shape[1] != pool) {
-    throw InputError(fmt::format("'{}' must be a float32 array of shape [{}, {}]",
-                                 layout.signals().string(), models, pool));
+    throw InputError(fmt::format("'{}' must be a float32 array of shape [{}, {}]; run `privaudit train {}` "
+                                 "to rebuild it from the saved models",
+                                 layout.signals().string(), models, pool, dir.string()));
   }
   const auto phi = signals.as<float>();
   for (std::size_t k = 0; k < phi.size(); ++k) {

@@ -24,6 +24,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Below this many models a record's AUC rests on few signals per side; the audit still runs but
+// warns.
+constexpr std::size_t kFewModels = 32;
+
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm parts{};
@@ -65,7 +69,11 @@ void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
   data_options.validate();
   plan_options.validate();
   std::error_code error;
-  if (fs::exists(dir, error) && !(fs::is_directory(dir) && fs::is_empty(dir))) {
+  if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
+    throw UsageError(fmt::format("run folder '{}' is a file, not a folder; choose a new folder name",
+                                 dir.string()));
+  }
+  if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
     throw UsageError(fmt::format(
         "run folder '{}' already exists and is not empty; choose a new folder, or continue that "
         "run with `privaudit train {}`",
@@ -98,12 +106,20 @@ void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
   spdlog::info("read {}: {} records, {} patients, {} classes, {} feature columns",
                data_options.input, dataset.records(), dataset.patients(),
                dataset.class_names.size(), dataset.features.size());
+  for (const std::string& warning : dataset.warnings) spdlog::warn("{}", warning);
+  if (plan_options.models < kFewModels) {
+    spdlog::warn("with {} models each record has about {} IN and {} OUT signals, and each half of the "
+                 "tail confirmation half as many; record AUCs and tail counts are noisy below {} models "
+                 "(the Nature study used 200)",
+                 plan_options.models, plan_options.models / 2, plan_options.models / 2, kFewModels);
+  }
 
   // 3. Plan and encoder. The encoder's statistics come from the whole audit pool, so they are the
   //    same for every model and carry no membership signal.
   const plan::Plan plan = plan::make_plan(dataset.patient_of_record, dataset.patients(), plan_options);
   const data::Encoder encoder =
       data::Encoder::fit(dataset, plan.pool_records, data_options.min_level_count);
+  for (const std::string& warning : encoder.warnings()) spdlog::warn("{}", warning);
   spdlog::info("planned {} models over {} pool records ({} patients); {} test records ({} "
                "patients); {} encoded inputs",
                plan.models, plan.pool_records.size(), plan.pool_patients.size(),

@@ -42,6 +42,16 @@ std::vector<std::uint32_t> read_record_list(const fs::path& path, std::size_t re
 RunContext load_run(const fs::path& dir) {
   RunContext context;
   context.layout.dir = dir;
+  if (fs::exists(dir) && !fs::is_directory(dir)) {
+    throw UsageError(fmt::format("'{}' is a file, not a run folder; give the folder that `privaudit plan` "
+                                 "or `privaudit audit` created",
+                                 dir.string()));
+  }
+  if (fs::is_directory(dir) && !fs::is_empty(dir) && !fs::exists(context.layout.run_json())) {
+    throw UsageError(fmt::format("'{}' is not a run folder (it has no run.json); give the folder that "
+                                 "`privaudit plan` or `privaudit audit` created",
+                                 dir.string()));
+  }
   if (!fs::exists(context.layout.run_json())) {
     throw UsageError(fmt::format(
         "'{}' is not a planned run folder (no run.json); create it with `privaudit plan {} "
@@ -91,6 +101,8 @@ RunContext load_run(const fs::path& dir) {
   } catch (const nlohmann::json::exception& error) {
     throw InputError(fmt::format("'{}' is not valid JSON: {}",
                                  context.layout.encoder_json().string(), error.what()));
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("'{}': {}", context.layout.encoder_json().string(), error.what()));
   }
 
   // 3. Plan.
@@ -108,7 +120,11 @@ RunContext load_run(const fs::path& dir) {
   plan.models = membership.shape[0];
   const auto keep = membership.as<std::uint8_t>();
   plan.membership.assign(keep.begin(), keep.end());
-  plan.validate(context.dataset.patient_of_record);
+  try {
+    plan.validate(context.dataset.patient_of_record);
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("the plan in '{}' is damaged: {}; plan a new run", dir.string(), error.what()));
+  }
 
   std::vector<std::int32_t> pool_index(context.dataset.patients(), -1);
   for (std::uint32_t record : plan.pool_records) {

@@ -10,6 +10,8 @@ namespace {
 
 // Aggregate AUC below which the summary calls the attack close to guessing (0.5).
 constexpr double kNearGuessingAuc = 0.65;
+// Below this many models the summary warns that record-level counts are noisy.
+constexpr long long kFewModels = 32;
 
 double number(const nlohmann::json& value) {
   return value.is_number() ? value.get<double>() : std::nan("");
@@ -49,18 +51,22 @@ std::string format_summary(const nlohmann::json& summary) {
   const auto& model = config.at("model");
   out += fmt::format("privaudit {}: membership audit of {}\n", summary.at("version").get<std::string>(),
                      summary.at("input").at("path").get<std::string>());
+  const std::string kind = model.at("kind").get<std::string>();
+  const std::string shape = kind == "logistic" ? ""
+                                               : fmt::format("width {}, depth {}, ", model.at("width").get<long long>(),
+                                                             model.at("depth").get<long long>());
   out += fmt::format("  {} pool records from {} patients; {} test records held out; {} {} models "
-                     "(width {}, depth {}, {} parameters)\n",
+                     "({}{} parameters each)\n",
                      counts.at("pool_records").get<long long>(), counts.at("pool_patients").get<long long>(),
-                     counts.at("test_records").get<long long>(), summary.at("models").get<long long>(),
-                     model.at("kind").get<std::string>(), model.at("width").get<long long>(),
-                     model.at("depth").get<long long>(), summary.at("training").at("parameters").dump());
+                     counts.at("test_records").get<long long>(), summary.at("models").get<long long>(), kind,
+                     shape, summary.at("training").at("parameters").dump());
   const auto& utility = summary.at("utility");
   out += fmt::format("  utility: test AUROC {}, accuracy {} (mean ± SD over models)\n\n",
                      mean_sd(utility.at("test_auroc")), mean_sd(utility.at("test_accuracy")));
 
-  out += fmt::format("Aggregate attacks ({} target models, the rest as references)\n",
-                     config.at("analysis").at("attacks").at("targets").get<long long>());
+  const long long targets = config.at("analysis").at("attacks").at("targets").get<long long>();
+  out += fmt::format("Aggregate attacks ({} target model{}, the other models as references)\n", targets,
+                     targets == 1 ? "" : "s");
   out += fmt::format("  {:<14} {:>15} {:>17} {:>17}\n", "attack", "AUC", "TPR @ 0.1% FPR", "TPR @ 1% FPR");
   double best_auc = 0;
   for (const auto& attack : summary.at("attacks")) {
@@ -89,16 +95,27 @@ std::string format_summary(const nlohmann::json& summary) {
   if (counts.at("pool_records") == counts.at("pool_patients")) {
     out += "  (each patient has one record here, so the patient rows equal the record rows)\n";
   }
+  if (models < kFewModels) {
+    out += fmt::format("  Note: with {} models each half gives a record about {} IN and {} OUT signals, so these\n"
+                       "  counts are noisy; use at least {} models (the Nature study used 200).\n",
+                       models, models / 4, models / 4, kFewModels);
+  }
 
   const double near = config.at("analysis").at("near_certain_auc").get<double>();
   const nlohmann::json* joint = find_tail(tails.at("patients_joint"), near);
   if (joint != nullptr) {
-    out += fmt::format(
-        "\nThe best aggregate attack reaches AUC {:.3f}{}, yet {} of {} patients have a "
-        "joint membership AUC above {} on all models; {} patients selected on half A stay above it on "
-        "half B.\n",
-        best_auc, best_auc < kNearGuessingAuc ? ", close to guessing" : "", joint->at("in_sample").get<long long>(), counts.at("pool_patients").get<long long>(),
-        near, joint->at("confirmed").get<long long>());
+    const long long near_count = joint->at("in_sample").get<long long>();
+    const std::string attack = fmt::format("The best aggregate attack reaches AUC {:.3f}{}", best_auc,
+                                           best_auc < kNearGuessingAuc ? ", close to guessing" : "");
+    if (near_count == 0) {
+      out += fmt::format("\n{}; no patient has a joint membership AUC above {} on all models.\n", attack, near);
+    } else {
+      out += fmt::format(
+          "\n{}, yet {} of {} patients have a joint membership AUC above {} on all models; {} patients "
+          "selected on half A stay above it on half B.\n",
+          attack, near_count, counts.at("pool_patients").get<long long>(), near,
+          joint->at("confirmed").get<long long>());
+    }
   }
   out += fmt::format("Outputs: {}/{{records.csv, patients.csv, roc.csv, summary.json, signals.npy, "
                      "membership.npy}}\n",

@@ -49,6 +49,25 @@ std::string first_difference(const nlohmann::json& recorded, const nlohmann::jso
   return "unknown field";
 }
 
+// Number of models with a saved .json file (the last file a finished model writes).
+std::size_t saved_models(const RunLayout& layout) {
+  std::size_t count = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(layout.models_dir(), error)) {
+    const std::string name = entry.path().filename().string();
+    count += name.rfind("model_", 0) == 0 && entry.path().extension() == ".json";
+  }
+  return count;
+}
+
+void write_recipe(const RunLayout& layout, const Recipe& recipe) {
+  recipe.model.validate();
+  recipe.train.validate();
+  nlohmann::json document = recipe_to_json(recipe);
+  document["version"] = kVersion;
+  write_file_atomic(layout.train_json(), document.dump(2) + "\n");
+}
+
 // Loads or records the recipe of this run.
 Recipe resolve_recipe(const RunLayout& layout, const std::optional<Recipe>& requested) {
   if (fs::exists(layout.train_json())) {
@@ -65,6 +84,13 @@ Recipe resolve_recipe(const RunLayout& layout, const std::optional<Recipe>& requ
     if (requested) {
       const nlohmann::json requested_json = recipe_to_json(*requested);
       const nlohmann::json stored = {{"model", recorded.at("model")}, {"train", recorded.at("train")}};
+      if (requested_json != stored && saved_models(layout) == 0) {
+        // No model was saved under the recorded recipe (its first attempt failed), so it binds nothing.
+        spdlog::info("no model was saved with the recipe in '{}'; replacing it ({})",
+                     layout.train_json().string(), first_difference(stored, requested_json));
+        write_recipe(layout, *requested);
+        return *requested;
+      }
       if (requested_json != stored) {
         throw UsageError(fmt::format(
             "run '{}' is being trained with a different recipe ({}); models of one audit must "
@@ -75,17 +101,16 @@ Recipe resolve_recipe(const RunLayout& layout, const std::optional<Recipe>& requ
     return recipe;
   }
   Recipe recipe = requested.value_or(Recipe{});
-  recipe.model.validate();
-  recipe.train.validate();
-  nlohmann::json document = recipe_to_json(recipe);
-  document["version"] = kVersion;
-  write_file_atomic(layout.train_json(), document.dump(2) + "\n");
+  write_recipe(layout, recipe);
   return recipe;
 }
 
-// True when model m's files are all present and its signals have the expected length.
+// True when model m's three files are present and its signals have the expected length.
 bool model_complete(const RunLayout& layout, std::size_t model, std::size_t pool) {
-  if (!fs::exists(layout.model_json(model)) || !fs::exists(layout.model_signals(model))) return false;
+  if (!fs::exists(layout.model_json(model)) || !fs::exists(layout.model_signals(model)) ||
+      !fs::exists(layout.model_parameters(model))) {
+    return false;
+  }
   try {
     const NpyArray signals = read_npy(layout.model_signals(model));
     nlohmann::json::parse(read_file(layout.model_json(model))).at("utility");
@@ -145,6 +170,7 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   set.rows = rows;
   set.table_rows = context.dataset.records();
   const training::TrainResult result = trainer.train(set, inputs.recipe.train, seed, stop);
+  for (const std::string& warning : result.warnings) spdlog::warn("model {}: {}", model, warning);
   const training::Model& trained = *result.model;
   const std::size_t outputs = trained.outputs();
 
@@ -230,6 +256,18 @@ void assemble_signals(const RunLayout& layout, std::size_t models, std::size_t p
   write_npy(layout.signals(), NpyType::kFloat32, shape, std::span<const float>(matrix));
 }
 
+// True when signals.npy exists and is a float32 matrix [models, pool].
+bool signals_complete(const RunLayout& layout, std::size_t models, std::size_t pool) {
+  if (!fs::exists(layout.signals())) return false;
+  try {
+    const NpyArray signals = read_npy(layout.signals());
+    return signals.type == NpyType::kFloat32 && signals.shape.size() == 2 && signals.shape[0] == models &&
+           signals.shape[1] == pool;
+  } catch (const InputError&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 void ExecutionOptions::validate() const {
@@ -266,8 +304,13 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   for (std::size_t m = 0; m < plan.models; ++m) {
     if (!model_complete(layout, m, pool)) missing.push_back(m);
   }
-  if (missing.empty() && fs::exists(layout.signals())) {
+  if (missing.empty() && signals_complete(layout, plan.models, pool)) {
     spdlog::info("all {} models of '{}' are already trained", plan.models, dir.string());
+    return;
+  }
+  if (missing.empty()) {
+    spdlog::info("all {} models are trained; rebuilding '{}'", plan.models, layout.signals().string());
+    assemble_signals(layout, plan.models, pool);
     return;
   }
   if (missing.size() < plan.models) {
@@ -288,7 +331,7 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   //    pool competing with ours was several times slower on small matrices.
   models::pin_blas_threads(1);
   const std::size_t threads = std::min(execution.resolved_threads(), std::max<std::size_t>(1, missing.size()));
-  spdlog::info("training {} {} models ({} parameters each) on {} threads",
+  spdlog::info("training {} {} model(s) ({} parameters each) on {} thread(s)",
                missing.size(), models::to_string(inputs.recipe.model.kind),
                models::parameter_count(inputs.recipe.model, inputs.width,
                                        inputs.classes == 2 ? 1 : inputs.classes),

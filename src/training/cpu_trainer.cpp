@@ -166,6 +166,16 @@ TrainResult CpuTrainer::train(const TrainingSet& data, const TrainOptions& optio
           seed, p));
     }
   }
+
+  // 5. A finite loss far above chance level means the model learned nothing usable.
+  const double chance_loss = std::log(static_cast<double>(data.classes));
+  const double final_loss = result.epoch_loss.back();
+  if (final_loss > kDivergedLossFactor * chance_loss) {
+    result.warnings.push_back(fmt::format(
+        "training with seed {} diverged: final epoch loss {:.3g} is far above chance level "
+        "{:.2f} (the loss of predicting all {} classes as equally likely). Lower --lr",
+        seed, final_loss, chance_loss, data.classes));
+  }
   result.model = std::make_unique<CpuModel>(std::move(network));
   return result;
 }

@@ -327,6 +327,45 @@ TEST(CpuTrainer, ReportsDivergence) {
   EXPECT_THROW(trainer.train(t.set(), options, 1, nullptr), InputError);
 }
 
+TEST(CpuTrainer, WarnsOnFiniteDivergence) {
+  // Adam at --lr 1e6 moves every weight by about 1e6 per step: the losses stay finite but end
+  // hundreds of times above chance level ln 2.
+  const Table t = separable_table();
+  CpuTrainer trainer(ModelSpec{ModelSpec::Kind::kLogistic, 1, 1});
+  const TrainResult result = trainer.train(t.set(), adam(1e6, 3, 32), 1, nullptr);
+  ASSERT_EQ(result.epoch_loss.size(), 3u);
+  EXPECT_GT(result.epoch_loss.back(), kDivergedLossFactor * std::log(2.0));
+  ASSERT_EQ(result.warnings.size(), 1u);
+  const std::string& warning = result.warnings[0];
+  EXPECT_NE(warning.find("training with seed 1 diverged: final epoch loss"), std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("far above chance level 0.69"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("Lower --lr"), std::string::npos) << warning;
+  ASSERT_NE(result.model, nullptr);
+}
+
+TEST(CpuTrainer, DivergenceUsesLnOfClasses) {
+  const Table t = blobs_table();
+  CpuTrainer trainer(ModelSpec{ModelSpec::Kind::kMlp, 4, 1});
+  const TrainResult result = trainer.train(t.set(), adam(1e6, 3, 32), 1, nullptr);
+  ASSERT_EQ(result.warnings.size(), 1u);
+  // ln 3 = 1.0986.
+  EXPECT_NE(result.warnings[0].find("chance level 1.10"), std::string::npos) << result.warnings[0];
+}
+
+TEST(CpuTrainer, NoWarningWhenTrainingConverges) {
+  const Table t = separable_table();
+  CpuTrainer trainer(ModelSpec{ModelSpec::Kind::kLogistic, 1, 1});
+  EXPECT_TRUE(trainer.train(t.set(), adam(0.05, 10, 32), 1, nullptr).warnings.empty());
+  // SGD at --lr 1e4 ends above chance level (about 1.5) but below the factor: no warning.
+  TrainOptions options = adam(1e4, 3, 32);
+  options.optimizer = TrainOptions::Optimizer::kSgd;
+  const TrainResult high = trainer.train(t.set(), options, 1, nullptr);
+  EXPECT_GT(high.epoch_loss.back(), std::log(2.0));
+  EXPECT_LT(high.epoch_loss.back(), kDivergedLossFactor * std::log(2.0));
+  EXPECT_TRUE(high.warnings.empty());
+}
+
 TEST(CpuTrainer, TrainsOnSubsetOfRows) {
   // Rows outside the subset carry labels that would make XOR unlearnable; the model must not see
   // them.

@@ -117,37 +117,65 @@ void read_enum(const nlohmann::json& json, const char* key, Enum& field,
 void TrainOptions::validate() const {
   if (!(learning_rate > 0.0) || !std::isfinite(learning_rate)) {
     throw UsageError(fmt::format(
-        "invalid learning_rate {}: expected a finite number > 0, such as 1e-3", learning_rate));
+        "--lr {} is invalid: expected a finite learning rate > 0, such as 0.001", learning_rate));
   }
+
   if (!(momentum >= 0.0 && momentum < 1.0)) {
-    throw UsageError(fmt::format("invalid momentum {}: expected a number in [0, 1)", momentum));
-  }
-  if (!(weight_decay >= 0.0) || !std::isfinite(weight_decay)) {
-    throw UsageError(fmt::format("invalid weight_decay {}: expected a finite number >= 0",
-                                 weight_decay));
-  }
-  if (epochs < 1) {
-    throw UsageError("invalid epochs 0: expected an integer >= 1");
-  }
-  if (batch_size < 1) {
-    throw UsageError("invalid batch_size 0: expected an integer >= 1");
-  }
-  if (!(warmup_epochs >= 0.0 && warmup_epochs <= static_cast<double>(epochs))) {
     throw UsageError(fmt::format(
-        "invalid warmup_epochs {}: expected a number in [0, epochs] = [0, {}]", warmup_epochs,
-        epochs));
+        "--momentum {} is invalid: expected a value in [0, 1), such as 0.9 (0 turns momentum off)",
+        momentum));
   }
+
+  if (!(weight_decay >= 0.0) || !std::isfinite(weight_decay)) {
+    throw UsageError(fmt::format(
+        "--weight-decay {} is invalid: expected a finite L2 penalty >= 0, such as 0.0001 (0 turns "
+        "it off)",
+        weight_decay));
+  }
+
+  if (epochs < 1 || epochs > kMaxEpochs) {
+    throw UsageError(fmt::format(
+        "--epochs {} is invalid: expected an integer in [1, {}], such as 20", epochs, kMaxEpochs));
+  }
+
+  if (batch_size < 1 || batch_size > kMaxBatchSize) {
+    throw UsageError(fmt::format(
+        "--batch-size {} is invalid: expected an integer in [1, {}], such as 256", batch_size,
+        kMaxBatchSize));
+  }
+
+  if (!(warmup_epochs >= 0.0) || !std::isfinite(warmup_epochs)) {
+    throw UsageError(fmt::format(
+        "--warmup-epochs {} is invalid: expected a number of epochs in [0, {}] (at most "
+        "--epochs), such as 0 for no warm-up",
+        warmup_epochs, epochs));
+  }
+
+  if (warmup_epochs > static_cast<double>(epochs)) {
+    throw UsageError(fmt::format(
+        "--warmup-epochs {} is longer than the training of --epochs {}: expected a warm-up in "
+        "[0, {}] epochs. Lower --warmup-epochs or raise --epochs",
+        warmup_epochs, epochs, epochs));
+  }
+
+  // The Adam settings have no command-line option, so they are named by their key in the
+  // training options.
   if (!(adam_beta1 >= 0.0 && adam_beta1 < 1.0)) {
-    throw UsageError(
-        fmt::format("invalid adam_beta1 {}: expected a number in [0, 1)", adam_beta1));
+    throw UsageError(fmt::format(
+        "training option adam_beta1 {} is invalid: expected a value in [0, 1), such as 0.9",
+        adam_beta1));
   }
+
   if (!(adam_beta2 >= 0.0 && adam_beta2 < 1.0)) {
-    throw UsageError(
-        fmt::format("invalid adam_beta2 {}: expected a number in [0, 1)", adam_beta2));
+    throw UsageError(fmt::format(
+        "training option adam_beta2 {} is invalid: expected a value in [0, 1), such as 0.999",
+        adam_beta2));
   }
+
   if (!(adam_eps > 0.0) || !std::isfinite(adam_eps)) {
-    throw UsageError(
-        fmt::format("invalid adam_eps {}: expected a finite number > 0, such as 1e-8", adam_eps));
+    throw UsageError(fmt::format(
+        "training option adam_eps {} is invalid: expected a finite number > 0, such as 1e-8",
+        adam_eps));
   }
 }
 

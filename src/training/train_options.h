@@ -11,6 +11,10 @@
 namespace privaudit::training {
 
 struct TrainOptions {
+  // Upper bounds that catch typos before training allocates buffers or runs for years.
+  static constexpr std::size_t kMaxEpochs = 100000;
+  static constexpr std::size_t kMaxBatchSize = std::size_t{1} << 20;
+
   enum class Optimizer {
     kAdam,  // Adam with bias correction (Kingma and Ba 2015), as torch.optim.Adam
     kSgd,   // SGD with heavy-ball momentum, as torch.optim.SGD (no dampening, no Nesterov)
@@ -33,9 +37,10 @@ struct TrainOptions {
   // step (torch.optim semantics, not decoupled AdamW decay), >= 0. Applies to every parameter,
   // biases and LayerNorm included.
   double weight_decay = 0.0;
-  // Passes over the training rows, >= 1.
+  // Passes over the training rows, in [1, kMaxEpochs].
   std::size_t epochs = 20;
-  // Records per optimizer step, >= 1. The last batch of an epoch contains the remainder.
+  // Records per optimizer step, in [1, kMaxBatchSize]. The last batch of an epoch contains the
+  // remainder.
   std::size_t batch_size = 256;
   // Linear warm-up from 0 to learning_rate, in epochs (fractions allowed), in [0, epochs].
   double warmup_epochs = 0.0;
@@ -47,7 +52,8 @@ struct TrainOptions {
   // Adam term added to the denominator for numerical stability, > 0.
   double adam_eps = 1e-8;
 
-  // Throws UsageError naming the field, its value and the valid range.
+  // Throws UsageError naming the command-line option (--lr, --batch-size, ...) or, for the Adam
+  // settings, which have none, the field, with its value, the valid range and a typical value.
   void validate() const;
 
   // JSON object with one key per field, named as the field, enums as their strings.

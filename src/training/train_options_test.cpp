@@ -21,30 +21,89 @@ std::string usage_message(const nlohmann::json& json) {
 
 TEST(TrainOptions, DefaultsAreValid) { EXPECT_NO_THROW(TrainOptions{}.validate()); }
 
+// The message of the UsageError that validate() throws for `options`, or "" when it accepts them.
+std::string validate_message(const TrainOptions& options) {
+  try {
+    options.validate();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 TEST(TrainOptions, RejectsEachInvalidField) {
-  const auto expect_invalid = [](auto mutate, const char* field) {
+  // Each case names the command-line option (or, without one, the field) and the value.
+  const auto expect_invalid = [](auto mutate, const char* fragment) {
     TrainOptions options;
     mutate(options);
-    try {
-      options.validate();
-      ADD_FAILURE() << field << " was accepted";
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-    }
+    const std::string message = validate_message(options);
+    EXPECT_NE(message.find(fragment), std::string::npos)
+        << "expected \"" << fragment << "\" in: " << message;
   };
-  expect_invalid([](TrainOptions& o) { o.learning_rate = 0; }, "learning_rate");
-  expect_invalid([](TrainOptions& o) { o.learning_rate = NAN; }, "learning_rate");
-  expect_invalid([](TrainOptions& o) { o.learning_rate = INFINITY; }, "learning_rate");
-  expect_invalid([](TrainOptions& o) { o.momentum = 1.0; }, "momentum");
-  expect_invalid([](TrainOptions& o) { o.momentum = -0.1; }, "momentum");
-  expect_invalid([](TrainOptions& o) { o.weight_decay = -1e-4; }, "weight_decay");
-  expect_invalid([](TrainOptions& o) { o.epochs = 0; }, "epochs");
-  expect_invalid([](TrainOptions& o) { o.batch_size = 0; }, "batch_size");
-  expect_invalid([](TrainOptions& o) { o.warmup_epochs = 21; }, "warmup_epochs");
-  expect_invalid([](TrainOptions& o) { o.warmup_epochs = -1; }, "warmup_epochs");
-  expect_invalid([](TrainOptions& o) { o.adam_beta1 = 1.0; }, "adam_beta1");
-  expect_invalid([](TrainOptions& o) { o.adam_beta2 = -0.5; }, "adam_beta2");
-  expect_invalid([](TrainOptions& o) { o.adam_eps = 0; }, "adam_eps");
+  expect_invalid([](TrainOptions& o) { o.learning_rate = 0; }, "--lr 0 is invalid");
+  expect_invalid([](TrainOptions& o) { o.learning_rate = NAN; }, "--lr nan is invalid");
+  expect_invalid([](TrainOptions& o) { o.learning_rate = INFINITY; }, "--lr inf is invalid");
+  expect_invalid([](TrainOptions& o) { o.momentum = 1.0; }, "--momentum 1 is invalid");
+  expect_invalid([](TrainOptions& o) { o.momentum = -0.1; }, "--momentum -0.1 is invalid");
+  expect_invalid([](TrainOptions& o) { o.weight_decay = -1e-4; },
+                 "--weight-decay -0.0001 is invalid");
+  expect_invalid([](TrainOptions& o) { o.epochs = 0; }, "--epochs 0 is invalid");
+  expect_invalid([](TrainOptions& o) { o.batch_size = 0; }, "--batch-size 0 is invalid");
+  expect_invalid([](TrainOptions& o) { o.warmup_epochs = 21; }, "--warmup-epochs 21");
+  expect_invalid([](TrainOptions& o) { o.warmup_epochs = -1; }, "--warmup-epochs -1 is invalid");
+  expect_invalid([](TrainOptions& o) { o.warmup_epochs = NAN; }, "--warmup-epochs nan");
+  expect_invalid([](TrainOptions& o) { o.adam_beta1 = 1.0; }, "adam_beta1 1 is invalid");
+  expect_invalid([](TrainOptions& o) { o.adam_beta2 = -0.5; }, "adam_beta2 -0.5 is invalid");
+  expect_invalid([](TrainOptions& o) { o.adam_eps = 0; }, "adam_eps 0 is invalid");
+}
+
+TEST(TrainOptions, MessageGivesRangeAndExample) {
+  TrainOptions options;
+  options.learning_rate = -1;
+  EXPECT_EQ(validate_message(options),
+            "--lr -1 is invalid: expected a finite learning rate > 0, such as 0.001");
+  options = {};
+  options.batch_size = 0;
+  EXPECT_EQ(validate_message(options),
+            "--batch-size 0 is invalid: expected an integer in [1, 1048576], such as 256");
+  // No message uses a field name where a command-line option exists.
+  for (const char* field : {"learning_rate", "batch_size", "weight_decay", "warmup_epochs"}) {
+    options = {};
+    options.learning_rate = -1;
+    options.batch_size = 0;
+    options.weight_decay = -1;
+    options.warmup_epochs = -1;
+    EXPECT_EQ(validate_message(options).find(field), std::string::npos) << field;
+  }
+}
+
+TEST(TrainOptions, UpperBounds) {
+  TrainOptions options;
+  options.epochs = TrainOptions::kMaxEpochs;
+  EXPECT_EQ(validate_message(options), "");
+  options.epochs = TrainOptions::kMaxEpochs + 1;
+  EXPECT_EQ(validate_message(options),
+            "--epochs 100001 is invalid: expected an integer in [1, 100000], such as 20");
+
+  options = {};
+  options.batch_size = std::size_t{1} << 20;
+  EXPECT_EQ(validate_message(options), "");
+  options.batch_size = (std::size_t{1} << 20) + 1;
+  EXPECT_NE(validate_message(options).find("--batch-size 1048577 is invalid"), std::string::npos)
+      << validate_message(options);
+}
+
+TEST(TrainOptions, WarmupLongerThanTraining) {
+  TrainOptions options;
+  options.epochs = 20;
+  options.warmup_epochs = 50;
+  const std::string message = validate_message(options);
+  EXPECT_NE(message.find("--warmup-epochs 50"), std::string::npos) << message;
+  EXPECT_NE(message.find("--epochs 20"), std::string::npos) << message;
+  EXPECT_NE(message.find("Lower --warmup-epochs or raise --epochs"), std::string::npos) << message;
+  // A warm-up as long as the training is allowed.
+  options.warmup_epochs = 20;
+  EXPECT_EQ(validate_message(options), "");
 }
 
 TEST(TrainOptions, JsonRoundTrip) {
@@ -101,7 +160,7 @@ TEST(TrainOptions, WrongTypesRejected) {
 }
 
 TEST(TrainOptions, InvalidValueFromJsonRejected) {
-  EXPECT_NE(usage_message({{"batch_size", 0}}).find("batch_size"), std::string::npos);
+  EXPECT_NE(usage_message({{"batch_size", 0}}).find("--batch-size 0"), std::string::npos);
   EXPECT_NE(usage_message({{"optimizer", "adamw"}}).find("adam, sgd"), std::string::npos);
 }
 

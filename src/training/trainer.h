@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "training/train_options.h"
@@ -47,7 +48,17 @@ struct TrainResult {
   // Mean training loss of each epoch, [epochs]: the weighted mean over the epoch's records of the
   // loss at the parameters when the record's batch was processed.
   std::vector<double> epoch_loss;
+  // Human-readable notes on a model that trained but looks unusable, for the command line to log
+  // on stderr. A back end adds "training diverged: ..." when the last epoch's mean loss exceeds
+  // kDivergedLossFactor times the chance-level loss ln(classes), the cross-entropy of predicting
+  // every class as equally likely.
+  std::vector<std::string> warnings;
 };
+
+// Multiple of the chance-level loss ln(classes) above which a finite final epoch loss counts as
+// diverged. An untrained model typically starts near 1x, so 10x flags runaway training, such as
+// --lr 1e6, rather than slow or noisy training.
+inline constexpr double kDivergedLossFactor = 10.0;
 
 class Trainer {
  public:
@@ -57,7 +68,8 @@ class Trainer {
   // `stop` may be null; when it is set, training throws privaudit::Interrupted at the next check
   // (between batches). Throws UsageError for invalid options or an inconsistent TrainingSet,
   // InputError for a NaN or infinite feature, a label out of range, or training that diverges
-  // (a loss or parameter that becomes NaN or infinite).
+  // (a loss or parameter that becomes NaN or infinite). Training that diverges but stays finite
+  // returns the model with a note in TrainResult::warnings.
   virtual TrainResult train(const TrainingSet& data, const TrainOptions& options,
                             std::uint64_t seed, const std::atomic<bool>* stop) = 0;
 };
