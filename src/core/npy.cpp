@@ -153,7 +153,7 @@ NpyArray read_npy(const std::filesystem::path& path) {
   const std::size_t offset = kMagicSize + 4 + header_size;
   const std::size_t expected = array.elements() * npy_item_size(array.type);
   if (content.size() - offset != expected) {
-    throw fail(fmt::format("data holds {} bytes but the shape needs {}", content.size() - offset,
+    throw fail(fmt::format("data has {} bytes but the shape needs {}", content.size() - offset,
                            expected));
   }
   array.bytes.resize(expected);

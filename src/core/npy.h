@@ -29,7 +29,7 @@ struct NpyArray {
   std::span<const T> as() const;
 };
 
-// Writes an array atomically. `data` holds the product of `shape` elements of the given type.
+// Writes an array atomically. `data` contains the product of `shape` elements of the given type.
 void write_npy(const std::filesystem::path& path, NpyType type, std::span<const std::size_t> shape,
                std::span<const std::byte> data);
 
