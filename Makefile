@@ -9,7 +9,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages needed to build and test; the README says why each is there.
 DEBIAN_PACKAGES := cmake g++ make pkg-config libopenblas-dev libcli11-dev libtomlplusplus-dev \
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libboost-math-dev libssl-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libboost-math-dev libssl-dev \
+  python3 chromium chromium-driver
 
 .PHONY: all deps configure build demo test clean
 

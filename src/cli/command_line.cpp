@@ -69,8 +69,12 @@ CommandLine::CommandLine()
   add_analysis_options(*analyze, options_);
   add_common(analyze);
 
+  CLI::App* report = app_.add_subcommand("report", "Write the self-contained report.html of an analysed run");
+  add_run_argument(*report, options_);
+  add_common(report);
+
   CLI::App* audit = app_.add_subcommand(
-      "audit", "Plan, train and analyze in one go; on an existing run folder, continue where it stopped");
+      "audit", "Plan, train, analyze and report in one go; on an existing run folder, continue where it stopped");
   add_run_argument(*audit, options_);
   plan_options_ = add_data_options(*audit, options_);
   for (CLI::Option* option : add_plan_options(*audit, options_)) plan_options_.push_back(option);
@@ -79,7 +83,7 @@ CommandLine::CommandLine()
   add_analysis_options(*audit, options_);
   add_common(audit);
 
-  subcommands_ = {plan, train, analyze, audit};
+  subcommands_ = {plan, train, analyze, report, audit};
 }
 
 CLI::App* CommandLine::find_subcommand(const std::string& name) const {
@@ -110,8 +114,8 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     std::set<std::string> names;
     for (CLI::App* sub : subcommands_) names.insert(sub->get_name());
     const std::string suggestion = closest_name(args[0], names);
-    throw UsageError(fmt::format("unknown subcommand '{}'{}; the subcommands are plan, train, analyze and "
-                                 "audit (run `privaudit --help`)",
+    throw UsageError(fmt::format("unknown subcommand '{}'{}; the subcommands are plan, train, analyze, "
+                                 "report and audit (run `privaudit --help`)",
                                  args[0], suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)));
   }
 

@@ -198,6 +198,33 @@ std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& op
                      "Patient AUC called near-certain in the summary (one of --tail-thresholds)")
           ->capture_default_str()
           ->group(group),
+      app.add_option("--top-fraction", analysis.groups.top_fraction,
+                     "Fraction of records (and patients) with the highest AUC compared across groups")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--min-group-patients", analysis.groups.suppression.min_group_patients,
+                     "Groups with fewer patients are suppressed in every output (small-cell rule, >= 5)")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--numeric-bins", analysis.groups.grouping.numeric_bins,
+                     "Quantile groups for a numeric attribute such as age")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--bootstrap", analysis.groups.bootstrap_replicates,
+                     "Bootstrap replicates (resampling patients) of the per-group confidence intervals")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--exposed-patients", analysis.exposed_patients,
+                     "Most exposed patients listed in summary.json and the report")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--pseudonymize-ids", analysis.pseudonymize_key_file,
+                     "KEYFILE: show patient ids in summary.json and the report as keyed hashes (HMAC-SHA256)")
+          ->group(group),
       app.add_option("--fpr-grid-min", analysis.attacks.fpr_grid_min,
                      "Smallest FPR of the log-spaced grid of roc.csv")
           ->capture_default_str()

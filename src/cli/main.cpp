@@ -22,6 +22,7 @@
 #include "run/analyze_stage.h"
 #include "run/options_json.h"
 #include "run/plan_stage.h"
+#include "run/report_stage.h"
 #include "run/run_layout.h"
 #include "run/summary_text.h"
 #include "run/train_stage.h"
@@ -125,6 +126,11 @@ int run_cli(int argc, char** argv) {
     print_to_stdout(privaudit::run::format_summary(privaudit::run::run_analyze_stage(dir, options.analysis)));
     return 0;
   }
+  if (subcommand == "report") {
+    const fs::path report = privaudit::run::run_report_stage(dir);
+    print_to_stdout(fmt::format("wrote {}\n", report.string()));
+    return 0;
+  }
 
   // audit: plan unless already planned, then train what is missing, then analyze.
   options.analysis.validate();
@@ -140,7 +146,9 @@ int run_cli(int argc, char** argv) {
   std::optional<privaudit::run::Recipe> recipe;
   if (command_line.recipe_given()) recipe = privaudit::run::Recipe{options.model, options.train};
   privaudit::run::run_train_stage(dir, recipe, options.execution, &stop_requested);
-  print_to_stdout(privaudit::run::format_summary(privaudit::run::run_analyze_stage(dir, options.analysis)));
+  const nlohmann::json summary = privaudit::run::run_analyze_stage(dir, options.analysis);
+  const fs::path report = privaudit::run::run_report_stage(dir);
+  print_to_stdout(privaudit::run::format_summary(summary) + fmt::format("Report: {}\n", report.string()));
   return 0;
 }
 

@@ -24,6 +24,7 @@ enum class SeedStream : std::uint64_t {
   kModelShuffle = 4,    // minibatch order, per model
   kTailHalves = 5,      // model halves for tail confirmation
   kRmiaPopulation = 6,  // RMIA population sample
+  kGroupBootstrap = 7,  // bootstrap of per-group confidence intervals
 };
 
 inline std::uint64_t derive_seed(std::uint64_t base, SeedStream stream, std::uint64_t index) {

@@ -22,6 +22,12 @@ TEST(Sha256, FileMatchesText) {
   EXPECT_EQ(sha256_file(path), sha256_text("abc"));
 }
 
+TEST(HmacSha256, Rfc4231TestCase2) {
+  // RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?".
+  EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(Sha256, MissingFileIsIoError) {
   EXPECT_THROW(sha256_file("/nonexistent-privaudit/z"), IoError);
 }

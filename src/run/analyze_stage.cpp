@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -19,12 +20,21 @@
 #include "run/model_utility.h"
 #include "run/run_context.h"
 #include "stats/descriptive.h"
+#include "stats/survival.h"
+#include "core/sha256.h"
+#include "attacks/lira.h"
 
 namespace privaudit::run {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// Points kept per survival curve in summary.json: the whole tail and a thinned body.
+constexpr std::size_t kSurvivalPoints = 600;
+constexpr std::size_t kMaxExposedPatients = 1000;
+// A shorter key makes the pseudonyms guessable by trying keys.
+constexpr std::size_t kMinKeyBytes = 16;
 
 nlohmann::json finite_or_null(double value) {
   return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
@@ -172,7 +182,82 @@ nlohmann::json utility_summary(const RunContext& context, nlohmann::json& traini
   return out;
 }
 
+nlohmann::json survival_json(const std::vector<double>& values) {
+  const stats::SurvivalCurve curve = stats::downsample(stats::survival_function(values), kSurvivalPoints);
+  nlohmann::json out = {{"n", curve.n}};
+  for (const auto& [name, series] : {std::pair{"x", &curve.x}, std::pair{"sf", &curve.sf},
+                                     std::pair{"lower", &curve.lower}, std::pair{"upper", &curve.upper}}) {
+    nlohmann::json list = nlohmann::json::array();
+    for (double value : *series) list.push_back(finite_or_null(value));
+    out[name] = list;
+  }
+  return out;
+}
+
+nlohmann::json roc_json(const std::vector<attacks::AttackSummary>& attacks) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& attack : attacks) {
+    nlohmann::json fpr = nlohmann::json::array();
+    nlohmann::json mean = nlohmann::json::array();
+    nlohmann::json sd = nlohmann::json::array();
+    for (std::size_t g = 0; g < attack.fpr_grid.size(); ++g) {
+      fpr.push_back(finite_or_null(attack.fpr_grid[g]));
+      mean.push_back(finite_or_null(attack.tpr_grid_mean[g]));
+      sd.push_back(finite_or_null(attack.tpr_grid_sd[g]));
+    }
+    out.push_back({{"name", attack.name}, {"fpr", fpr}, {"tpr_mean", mean}, {"tpr_sd", sd}});
+  }
+  return out;
+}
+
+// The patients with the highest joint AUC, with their group labels; never feature values.
+nlohmann::json exposed_patients_json(const RunContext& context, const std::vector<risk::PatientRisk>& patients,
+                                     const std::vector<std::vector<std::string>>& labels,
+                                     const AnalysisOptions& options) {
+  std::vector<std::size_t> order(patients.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto key = [&](std::size_t k) {
+    const double auc = patients[k].joint_auc_binormal;
+    return std::isfinite(auc) ? auc : -1.0;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+  const std::string secret =
+      options.pseudonymize_key_file.empty() ? "" : read_pseudonym_key(options.pseudonymize_key_file);
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t n = 0; n < std::min(options.exposed_patients, order.size()); ++n) {
+    const std::size_t k = order[n];
+    const std::string& id = context.dataset.patient_ids[context.plan.pool_patients[k]];
+    nlohmann::json groups = nlohmann::json::object();
+    for (std::size_t a = 0; a < context.dataset.attributes.size(); ++a) {
+      groups[context.dataset.attributes[a].name] = labels[k][a];
+    }
+    out.push_back({{"id", secret.empty() ? id : "P-" + hmac_sha256_hex(secret, id).substr(0, 16)},
+                   {"joint_auc", finite_or_null(patients[k].joint_auc_binormal)},
+                   {"joint_auc_se", finite_or_null(patients[k].joint_auc_se)},
+                   {"max_record_auc", finite_or_null(patients[k].max_record_auc)},
+                   {"records", patients[k].records},
+                   {"groups", groups}});
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string read_pseudonym_key(const std::string& path) {
+  std::string key;
+  try {
+    key = read_file(path);
+  } catch (const IoError& error) {
+    throw UsageError(fmt::format("--pseudonymize-ids: {}; give a file holding a secret key of at least {} bytes",
+                                 error.what(), kMinKeyBytes));
+  }
+  if (key.size() < kMinKeyBytes) {
+    throw UsageError(fmt::format("--pseudonymize-ids key file '{}' has {} bytes; expected at least {} bytes of "
+                                 "secret (for example `head -c 32 /dev/urandom > key`)",
+                                 path, key.size(), kMinKeyBytes));
+  }
+  return key;
+}
 
 void AnalysisOptions::validate() const {
   attacks.validate();
@@ -185,6 +270,12 @@ void AnalysisOptions::validate() const {
           "--tail-thresholds value {} is invalid: each threshold must be an AUC in (0.5, 1)", threshold));
     }
   }
+  groups.validate();
+  if (exposed_patients > kMaxExposedPatients) {
+    throw UsageError(fmt::format("--exposed-patients {} is invalid: expected at most {}", exposed_patients,
+                                 kMaxExposedPatients));
+  }
+  if (!pseudonymize_key_file.empty()) read_pseudonym_key(pseudonymize_key_file);
   if (std::find(tail_thresholds.begin(), tail_thresholds.end(), near_certain_auc) == tail_thresholds.end()) {
     throw UsageError(fmt::format("--near-certain-auc {} is not one of --tail-thresholds; add it there",
                                  near_certain_auc));
@@ -246,7 +337,24 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
   const std::vector<attacks::AttackSummary> attack_results =
       attacks::evaluate_attacks(attack_view, options.attacks);
 
-  // 4. Output files.
+  // 4. Group disparity over the attributes, with the online LiRA scores of each target.
+  std::vector<std::uint32_t> references;
+  for (std::size_t m = options.attacks.targets; m < models; ++m) references.push_back(static_cast<std::uint32_t>(m));
+  std::vector<std::vector<double>> lira_scores;
+  for (std::size_t t = 0; t < options.attacks.targets; ++t) {
+    lira_scores.push_back(attacks::lira_online(attack_view, t, references, options.attacks.lira));
+  }
+  GroupAnalysisInputs group_inputs;
+  group_inputs.context = &context;
+  group_inputs.records = records;
+  group_inputs.patients = patients;
+  group_inputs.view = &attack_view;
+  group_inputs.lira_scores = &lira_scores;
+  group_inputs.seed = derive_seed(context.plan.seed, SeedStream::kGroupBootstrap, 0);
+  const nlohmann::json groups_json = analyze_groups(group_inputs, options.groups);
+  const auto labels = patient_group_labels(group_inputs, options.groups);
+
+  // 5. Output files.
   write_records_csv(context, records);
   write_patients_csv(context, patients);
   write_roc_csv(layout, attack_results);
@@ -293,8 +401,15 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
         {"analysis",
          {{"attacks", attack_options_to_json(options.attacks)},
           {"tail_thresholds", options.tail_thresholds},
-          {"near_certain_auc", options.near_certain_auc}}}}},
-      {"seeds", {{"plan", context.plan.seed}, {"tail_halves", tail_seed}, {"rmia_population", options.attacks.rmia.seed}}},
+          {"near_certain_auc", options.near_certain_auc},
+          {"top_fraction", options.groups.top_fraction},
+          {"min_group_patients", options.groups.suppression.min_group_patients},
+          {"numeric_bins", options.groups.grouping.numeric_bins},
+          {"bootstrap_replicates", options.groups.bootstrap_replicates},
+          {"exposed_patients", options.exposed_patients},
+          {"pseudonymized_ids", !options.pseudonymize_key_file.empty()}}}}},
+      {"seeds", {{"plan", context.plan.seed}, {"tail_halves", tail_seed}, {"rmia_population", options.attacks.rmia.seed},
+                 {"group_bootstrap", group_inputs.seed}}},
       {"counts", context.run_json.at("counts")},
       {"models", models},
       {"classes", context.run_json.at("classes")},
@@ -310,7 +425,12 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
         {"half_a_models", tails.half_a},
         {"half_b_models", tails.half_b}}},
       {"attacks", attack_json},
+      {"roc", roc_json(attack_results)},
+      {"survival", {{"records", survival_json(record_auc)}, {"patients", survival_json(patient_joint)}}},
+      {"groups", groups_json},
+      {"exposed_patients", exposed_patients_json(context, patients, labels, options)},
       {"timing", {{"plan_seconds", context.run_json.value("plan_seconds", 0.0)},
+                  {"train_seconds", training.value("wall_seconds", nlohmann::json(nullptr))},
                   {"analyze_seconds", analyze_seconds}}}};
   write_file_atomic(layout.summary_json(), summary.dump(2) + "\n");
   return summary;

@@ -1,14 +1,16 @@
 // The analyze stage: record-level and patient-level membership risk with tail confirmation, and the
 // conventional aggregate attacks, from the signals of a trained run. Writes records.csv,
-// patients.csv, roc.csv and summary.json (each atomically).
+// patients.csv, roc.csv, groups.csv and summary.json (each atomically).
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "attacks/evaluation.h"
+#include "run/group_analysis.h"
 
 namespace privaudit::run {
 
@@ -19,9 +21,19 @@ struct AnalysisOptions {
   // Patient AUC above which the stdout summary calls membership risk near-certain; must be one of
   // tail_thresholds.
   double near_certain_auc = 0.95;
+  // Group disparity over the --attributes columns.
+  GroupAnalysisOptions groups;
+  // Most exposed patients listed in summary.json and the report, by joint AUC; at most 1000.
+  std::size_t exposed_patients = 20;
+  // File with a secret key; when set, patient ids in summary.json and the report are replaced by
+  // "P-" and the first 16 hex digits of HMAC-SHA256(key, id). Empty: ids are shown as they are.
+  std::string pseudonymize_key_file;
 
   void validate() const;
 };
+
+// Reads and checks a pseudonymisation key file; throws UsageError naming the file and the fix.
+std::string read_pseudonym_key(const std::string& path);
 
 // Returns the summary that was written to summary.json. Throws UsageError when the run is not
 // trained yet.

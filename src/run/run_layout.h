@@ -9,7 +9,8 @@
 //   train.json               train stage: model architecture and training recipe
 //   models/model_NNNN.*      train stage: per model signals, parameters and utility (.json last)
 //   signals.npy              train stage: float32 [models, pool records], logit-scaled confidence
-//   records.csv, patients.csv, roc.csv, summary.json   analyze stage
+//   records.csv, patients.csv, roc.csv, groups.csv, summary.json   analyze stage
+//   report.html              report stage: self-contained HTML report
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,8 @@ struct RunLayout {
   std::filesystem::path patients_csv() const { return dir / "patients.csv"; }
   std::filesystem::path roc_csv() const { return dir / "roc.csv"; }
   std::filesystem::path summary_json() const { return dir / "summary.json"; }
+  std::filesystem::path groups_csv() const { return dir / "groups.csv"; }
+  std::filesystem::path report_html() const { return dir / "report.html"; }
 };
 
 }  // namespace privaudit::run

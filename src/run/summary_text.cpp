@@ -26,6 +26,16 @@ std::string mean_sd(const nlohmann::json& entry, const char* format = "{:.3f}") 
   return text;
 }
 
+// Replaces control characters in text from the input file (group names) so that the summary cannot
+// carry terminal escape sequences.
+std::string printable(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 const nlohmann::json* find_tail(const nlohmann::json& tails, double threshold) {
   for (const auto& tail : tails) {
     if (std::fabs(tail.at("threshold").get<double>() - threshold) < 1e-12) return &tail;
@@ -101,6 +111,38 @@ std::string format_summary(const nlohmann::json& summary) {
                        models, models / 4, models / 4, kFewModels);
   }
 
+  if (summary.contains("groups") && !summary.at("groups").at("attributes").empty()) {
+    const auto& groups = summary.at("groups");
+    out += fmt::format("\nGroups among the top {:g}% of records by AUC (Pearson residual (O - E) / sqrt(E); "
+                       "groups under {} patients suppressed)\n",
+                       100.0 * groups.at("top_fraction").get<double>(),
+                       groups.at("min_group_patients").get<long long>());
+    for (const auto& attribute : groups.at("attributes")) {
+      const auto& level = attribute.at("record_level");
+      const nlohmann::json* largest = nullptr;
+      for (const auto& group : attribute.at("groups")) {
+        if (group.at("suppressed").get<bool>() || !group.at("record_level").at("residual").is_number()) continue;
+        if (largest == nullptr || group.at("record_level").at("residual").get<double>() >
+                                      largest->at("record_level").at("residual").get<double>()) {
+          largest = &group;
+        }
+      }
+      out += fmt::format("  {:<14} chi-square p = {:<10} (Bonferroni {:<10})", printable(attribute.at("name").get<std::string>()),
+                         level.at("p_value").is_number() ? fmt::format("{:.3g}", level.at("p_value").get<double>()) : "n/a",
+                         level.at("p_bonferroni").is_number()
+                             ? fmt::format("{:.3g}", level.at("p_bonferroni").get<double>())
+                             : "n/a");
+      if (largest != nullptr) {
+        out += fmt::format("  largest residual: {} = {:+.2f} ({} of {} top records, {:.1f} expected)",
+                           printable(largest->at("name").get<std::string>()),
+                           largest->at("record_level").at("residual").get<double>(),
+                           largest->at("record_level").at("observed").get<long long>(), level.at("top_n").get<long long>(),
+                           largest->at("record_level").at("expected").get<double>());
+      }
+      out += "\n";
+    }
+  }
+
   const double near = config.at("analysis").at("near_certain_auc").get<double>();
   const nlohmann::json* joint = find_tail(tails.at("patients_joint"), near);
   if (joint != nullptr) {
@@ -117,8 +159,8 @@ std::string format_summary(const nlohmann::json& summary) {
           joint->at("confirmed").get<long long>());
     }
   }
-  out += fmt::format("Outputs: {}/{{records.csv, patients.csv, roc.csv, summary.json, signals.npy, "
-                     "membership.npy}}\n",
+  out += fmt::format("Outputs: {}/{{records.csv, patients.csv, groups.csv, roc.csv, summary.json, "
+                     "signals.npy, membership.npy}}\n",
                      summary.at("run").get<std::string>());
   return out;
 }

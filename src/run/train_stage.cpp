@@ -284,6 +284,7 @@ std::size_t ExecutionOptions::resolved_threads() const {
 
 void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
                      const ExecutionOptions& execution, const std::atomic<bool>* stop) {
+  const auto stage_start = std::chrono::steady_clock::now();
   execution.validate();
   if (recipe) {
     recipe->model.validate();
@@ -391,8 +392,13 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
         plan.models, dir.string()));
   }
 
-  // 5. All models done: one signals matrix for NumPy users and the analyze stage.
+  // 5. All models done: one signals matrix for NumPy users and the analyze stage, and the wall
+  //    time of training (summed over resumed attempts) in train.json.
   assemble_signals(layout, plan.models, pool);
+  nlohmann::json recorded = nlohmann::json::parse(read_file(layout.train_json()));
+  recorded["wall_seconds"] = recorded.value("wall_seconds", 0.0) +
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+  write_file_atomic(layout.train_json(), recorded.dump(2) + "\n");
 }
 
 }  // namespace privaudit::run
