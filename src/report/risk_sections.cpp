@@ -35,7 +35,8 @@ std::string survival_figure(const Json& summary, const std::string& unit, const 
   chart.y_axis.scale = ScaleKind::log10;
   const double n = number_at(curve, "n");
   if (std::isfinite(n) && n >= 1.0) {
-    chart.y_axis.min = std::min(1.0 / n, 0.5);
+    // Half a step below 1/N, so that the last step (a single unit) is drawn above the axis line.
+    chart.y_axis.min = 0.5 / n;
     chart.y_axis.max = 1.0;
   }
   LineSeries series;
@@ -55,7 +56,7 @@ std::string survival_figure(const Json& summary, const std::string& unit, const 
   if (std::isfinite(near)) chart.x_references.push_back({near, "near-certain"});
 
   const std::string caption = fmt::format(
-      "Share of the {} {}s whose AUC exceeds x, on a log scale that reaches down to a single {} (1/N). Shaded: 95% "
+      "Share of the {} {}s whose AUC exceeds x, on a log scale down to a single {} (1/N, the lowest step). Shaded: 95% "
       "confidence band. Dashed lines: chance (0.5) and the near-certain threshold.",
       count_text(n), unit, unit);
   return figure(render_line_chart(chart), caption);
