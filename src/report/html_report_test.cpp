@@ -168,7 +168,7 @@ TEST(HtmlReport, SummaryStatesRiskAndGroups) {
   EXPECT_NE(summary.find("0.603"), std::string::npos);        // best aggregate AUC
   EXPECT_NE(summary.find("RMIA online"), std::string::npos);  // and its attack
   EXPECT_NE(summary.find("9 of 3,745 patients"), std::string::npos);
-  EXPECT_NE(summary.find("<span class=\"fact-value\">7</span>"), std::string::npos);  // confirmed
+  EXPECT_NE(summary.find("<span class=\"fact-value\">7 of 19</span>"), std::string::npos);  // confirmed of selected
   // age 85-99: p = 0.0003 < 0.05 / 4; age 66-74 is under-represented and not listed.
   EXPECT_NE(summary.find("<strong>age = 85-99</strong>"), std::string::npos);
   EXPECT_EQ(summary.find("66-74"), std::string::npos);

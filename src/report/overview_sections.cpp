@@ -24,7 +24,9 @@ BestAttack best_attack(const Json& summary) {
   BestAttack best;
   for (const auto& attack : array_or_empty(find(&summary, "attacks"))) {
     const double auc = number_at(find(&attack, "auc"), "mean");
-    if (std::isfinite(auc) && !(auc <= best.auc)) best = {attack_label(text_at(&attack, "name", "attack")), auc};
+    if (std::isfinite(auc) && (std::isnan(best.auc) || auc > best.auc)) {
+      best = {attack_label(text_at(&attack, "name", "attack")), auc};
+    }
   }
   return best;
 }
@@ -118,8 +120,10 @@ std::string render_summary_section(const Json& summary) {
               fmt::format("of {} patients with joint AUC above {} (near-certain)", count_text(pool_patients),
                           fixed(near, 2)),
               joint != nullptr && number_at(joint, "in_sample") > 0);
-  out += fact(joint == nullptr ? "n/a" : count_text(number_at(joint, "confirmed")),
-              "of them confirmed on models that did not select them");
+  out += fact(joint == nullptr ? "n/a"
+                              : count_text(number_at(joint, "confirmed")) + " of " +
+                                    count_text(number_at(joint, "selected")),
+              fmt::format("patients above {} on half of the models stay above it on the other half", fixed(near, 2)));
   const bool has_groups = !array_or_empty(find_path(summary, {"groups", "attributes"})).empty();
   out += fact(has_groups ? count_text(static_cast<double>(groups.size())) : "n/a",
               "groups over-represented among the most exposed records", !groups.empty());
