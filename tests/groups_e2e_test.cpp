@@ -1,6 +1,7 @@
-// Group disparity end to end on the bundled table with two extra groups: "planted", 44 patients
-// whose label is flipped (mislabelled records are the most exposed kind), and "tiny", 3 patients
-// that small-cell suppression must hide everywhere.
+// Group disparity end to end on the bundled table with three extra groups: "planted", 44 patients
+// whose label is flipped (mislabelled records are the most exposed kind), "tiny", 3 patients that
+// small-cell suppression must hide everywhere, and "side", about 22 patients, the smallest visible
+// group, which complementary suppression must hide too.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -42,6 +43,8 @@ std::string planted_table(const fs::path& folder) {
       site = "planted";
     } else if (row == 10 || row == 20 || row == 30) {
       site = "tiny";
+    } else if (row % 200 == 99) {
+      site = "side";  // about 22 patients: the group complementary suppression hides with "tiny"
     }
     for (std::size_t k = 0; k < fields.size(); ++k) out += (k ? "," : "") + fields[k];
     out += "," + site + "\n";
@@ -112,6 +115,18 @@ TEST_F(GroupsE2e, TinyGroupHasNoNumbersInSummary) {
     return;
   }
   FAIL() << "no tiny group in summary.json";
+}
+
+TEST_F(GroupsE2e, ComplementaryGroupSuppressed) {
+  ASSERT_EQ(result().exit_code, 0) << result().err;
+  const auto attribute = site();
+  for (const auto& group : attribute.at("groups")) {
+    if (group.at("name") == "side") {
+      EXPECT_TRUE(group.at("suppressed").get<bool>());
+      return;
+    }
+  }
+  FAIL() << "no side group in summary.json";
 }
 
 TEST_F(GroupsE2e, TinyGroupHasNoNumbersInCsv) {

@@ -135,7 +135,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
       for (CLI::App* candidate : subcommands_) option_names(*candidate, names.all, names.flags);
       std::set<std::string> own_flags;
       option_names(*sub, names.subcommand, own_flags);
-      names.paths = {"input"};
+      names.paths = {"input", "pseudonymize-ids"};
       std::vector<std::string> rest(args.begin() + 1, args.end());
       rest = merge_config_file(config_path, rest, names);
       rest.insert(rest.begin(), args[0]);

@@ -80,7 +80,7 @@ void check_same_plan(const fs::path& dir, const CommandOptions& options, const s
     std::replace(key.begin(), key.end(), '-', '_');
     for (const char* section : {"data", "plan"}) {
       if (!requested.at(section).contains(key)) continue;
-      const auto& old_value = recorded.at(section).at(key);
+      const nlohmann::json old_value = recorded.value(section, nlohmann::json::object()).value(key, nlohmann::json());
       const auto& new_value = requested.at(section).at(key);
       if (old_value != new_value) {
         throw privaudit::UsageError(fmt::format(

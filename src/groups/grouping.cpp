@@ -74,15 +74,23 @@ void bin_numeric(const std::vector<std::optional<double>>& numbers,
   }
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
-  // 2. Names. One distinct value (possible with max_categorical_levels = 0) gives one closed bin.
+  // 2. Names. The outer bins are open-ended ("< 7.1", ">= 8.12") because their outer edges are the
+  //    minimum and maximum, which would publish the most extreme patients' exact values. One
+  //    distinct value (possible with max_categorical_levels = 0) gives one bin, "all values".
   const std::vector<std::string> texts = format_edges(edges);
-  if (edges.size() == 1) {
-    grouping.group_names.push_back(fmt::format("[{}, {}]", texts[0], texts[0]));
-  }
+  if (edges.size() == 1) grouping.group_names.push_back("all values");
   for (std::size_t j = 0; j + 1 < edges.size(); ++j) {
+    const bool first = j == 0;
     const bool last = j + 2 == edges.size();
-    grouping.group_names.push_back(
-        fmt::format("[{}, {}{}", texts[j], texts[j + 1], last ? "]" : ")"));
+    if (first && last) {
+      grouping.group_names.push_back("all values");
+    } else if (first) {
+      grouping.group_names.push_back(fmt::format("< {}", texts[j + 1]));
+    } else if (last) {
+      grouping.group_names.push_back(fmt::format(">= {}", texts[j]));
+    } else {
+      grouping.group_names.push_back(fmt::format("[{}, {})", texts[j], texts[j + 1]));
+    }
   }
 
   // 3. Bin of each value: the last edge at or below it. The maximum joins the last bin.

@@ -50,8 +50,9 @@ struct Grouping {
 // decides for feature columns (ASCII spaces and tabs around it and one leading '+' allowed).
 // - Numeric: all non-missing values are numbers and there are more than max_categorical_levels
 //   distinct values. The groups are numeric_bins quantile bins with edges at numpy.quantile(values,
-//   k / numeric_bins) ("linear" method), k = 0..numeric_bins, and equal edges merged. Bins are
-//   closed on the left, "[6.6, 7.1)", and the last also on the right, "[7.9, 10.9]". Edges are
+//   k / numeric_bins) ("linear" method), k = 0..numeric_bins, and equal edges merged. Inner bins
+//   are closed on the left, "[7.1, 7.4)"; the outer bins are open-ended, "< 7.1" and ">= 7.9", so
+//   that the minimum and maximum (single patients' values) are never printed. Edges are
 //   printed with 3 significant digits (all integer digits for larger numbers), with more digits
 //   when two adjacent edges would otherwise print the same. Bins that no value falls into, which
 //   tied values can cause, are dropped.

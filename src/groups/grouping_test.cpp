@@ -95,7 +95,7 @@ TEST(Grouping, QuantileBins) {
   const Grouping grouping = make_grouping("lab", values, {});
   EXPECT_TRUE(grouping.numeric);
   EXPECT_EQ(grouping.group_names,
-            (std::vector<std::string>{"[6.6, 7.1)", "[7.1, 7.4)", "[7.4, 8.12)", "[8.12, 10.9]"}));
+            (std::vector<std::string>{"< 7.1", "[7.1, 7.4)", "[7.4, 8.12)", ">= 8.12"}));
   EXPECT_EQ(grouping.group_of_unit,
             (std::vector<std::int32_t>{0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 0, 2, 3, 1}));
 }
@@ -111,7 +111,7 @@ TEST(Grouping, TiedEdgesMerge) {
   options.max_categorical_levels = 5;
   const Grouping grouping = make_grouping("visits", from_numbers(numbers), options);
   EXPECT_TRUE(grouping.numeric);
-  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"[0, 3.25)", "[3.25, 8]"}));
+  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"< 3.25", ">= 3.25"}));
   for (std::size_t unit = 0; unit < 15; ++unit) {
     EXPECT_EQ(grouping.group_of_unit[unit], 0) << "unit " << unit;
   }
@@ -128,7 +128,7 @@ TEST(Grouping, EmptyBinDropped) {
   options.max_categorical_levels = 4;
   const Grouping grouping = make_grouping("x", values, options);
   EXPECT_EQ(grouping.group_names,
-            (std::vector<std::string>{"[0, 0.75)", "[0.75, 2)", "[3, 5]"}));
+            (std::vector<std::string>{"< 0.75", "[0.75, 2)", ">= 3"}));
   EXPECT_EQ(grouping.group_of_unit,
             (std::vector<std::int32_t>{0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2}));
 }
@@ -140,7 +140,7 @@ TEST(Grouping, MoreDigitsWhenEdgesCollide) {
   options.numeric_bins = 2;
   options.max_categorical_levels = 2;
   const Grouping grouping = make_grouping("x", values, options);
-  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"[7.1049, 7.105)", "[7.105, 7.1051]"}));
+  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"< 7.105", ">= 7.105"}));
 }
 
 TEST(Grouping, LargeEdgesKeepIntegerDigits) {
@@ -150,7 +150,7 @@ TEST(Grouping, LargeEdgesKeepIntegerDigits) {
   options.max_categorical_levels = 3;
   const Grouping grouping = make_grouping("income", values, options);
   // numpy.quantile(values, 0.5) = 3500.
-  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"[1000, 3500)", "[3500, 123456]"}));
+  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"< 3500", ">= 3500"}));
 }
 
 TEST(Grouping, NumericWithMissing) {
@@ -161,7 +161,7 @@ TEST(Grouping, NumericWithMissing) {
   options.max_categorical_levels = 3;
   const Grouping grouping = make_grouping("age", values, options);
   EXPECT_TRUE(grouping.numeric);
-  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"[1, 2.5)", "[2.5, 4]", "(missing)"}));
+  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"< 2.5", ">= 2.5", "(missing)"}));
   EXPECT_EQ(grouping.group_of_unit, (std::vector<std::int32_t>{0, 2, 0, 1, 1}));
 }
 
@@ -171,7 +171,7 @@ TEST(Grouping, SingleValueBinned) {
   options.max_categorical_levels = 0;
   const Grouping grouping = make_grouping("x", values, options);
   EXPECT_TRUE(grouping.numeric);
-  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"[5, 5]"}));
+  EXPECT_EQ(grouping.group_names, (std::vector<std::string>{"all values"}));
   EXPECT_EQ(grouping.group_of_unit, (std::vector<std::int32_t>{0, 0, 0}));
 }
 

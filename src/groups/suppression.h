@@ -4,11 +4,16 @@
 // A suppressed group's statistics (counts, residuals, AUC summaries, intervals) are never printed
 // or written. The group still counts in the chi-square test of its attribute and in the Spearman
 // correlation, because leaving it out would change what is tested.
-// NOTE: when the other groups' counts and the chi-square statistic are all printed, the suppressed
-// group's term (O - E)^2 / E can be recovered by subtraction.
+// Suppressing one small group alone is not enough: the attribute's total minus the visible groups
+// would give it back. suppress_groups() therefore also suppresses the smallest other groups
+// (complementary suppression) until at least two groups with at least min_group_patients patients
+// in all are hidden, so subtraction yields only a total of that size.
+// NOTE: the chi-square statistic still carries the hidden groups' summed terms.
 #pragma once
 
 #include <cstddef>
+#include <span>
+#include <vector>
 
 namespace privaudit::groups {
 
@@ -29,5 +34,11 @@ inline constexpr std::size_t kMinGroupPatientsFloor = 5;
 
 // Returns whether a group of `patients` patients is suppressed (patients < min_group_patients).
 bool is_suppressed(std::size_t patients, const SuppressionOptions& options);
+
+// Returns, per group of one attribute, whether it is suppressed: the groups below
+// min_group_patients (empty groups excepted) and, when there are any, the smallest other groups
+// until at least two are hidden and they hold at least min_group_patients patients together (or
+// every group is hidden). Ties are broken by the lower group index.
+std::vector<bool> suppress_groups(std::span<const std::size_t> patients_per_group, const SuppressionOptions& options);
 
 }  // namespace privaudit::groups

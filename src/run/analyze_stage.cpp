@@ -224,7 +224,12 @@ nlohmann::json exposed_patients_json(const RunContext& context, const std::vecto
   const std::string secret =
       options.pseudonymize_key_file.empty() ? "" : read_pseudonym_key(options.pseudonymize_key_file);
   nlohmann::json out = nlohmann::json::array();
-  for (std::size_t n = 0; n < std::min(options.exposed_patients, order.size()); ++n) {
+  // At most a tenth of the pool, so that the list cannot be counted through to find small groups.
+  const std::size_t listed = std::min(options.exposed_patients, order.size() / 10);
+  if (listed < options.exposed_patients) {
+    spdlog::info("listing {} most exposed patients (at most a tenth of the {} pool patients)", listed, order.size());
+  }
+  for (std::size_t n = 0; n < listed; ++n) {
     const std::size_t k = order[n];
     const std::string& id = context.dataset.patient_ids[context.plan.pool_patients[k]];
     nlohmann::json groups = nlohmann::json::object();

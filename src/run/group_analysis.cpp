@@ -21,6 +21,9 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // FPR of the aggregate LiRA threshold at which per-group TPR is reported.
 constexpr double kGroupTprFpr = 0.01;
+// Below this many patients a group's 99th percentile is close to its single most exposed patient's
+// AUC, so it is not published.
+constexpr std::size_t kMinPatientsForP99 = 100;
 
 nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); }
 
@@ -55,6 +58,7 @@ struct AttributeGroups {
   groups::Grouping patients;  // units: pool patients
   std::vector<std::size_t> patient_count;
   std::vector<std::size_t> record_count;
+  std::vector<bool> suppressed;  // small groups and their complementary suppression
 };
 
 AttributeGroups group_attribute(const GroupAnalysisInputs& inputs, std::size_t attribute,
@@ -80,6 +84,7 @@ AttributeGroups group_attribute(const GroupAnalysisInputs& inputs, std::size_t a
   out.record_count.assign(group_total, 0);
   for (std::int32_t group : out.patients.group_of_unit) out.patient_count[static_cast<std::size_t>(group)]++;
   for (std::int32_t group : out.records.group_of_unit) out.record_count[static_cast<std::size_t>(group)]++;
+  out.suppressed = groups::suppress_groups(out.patient_count, options.suppression);
   return out;
 }
 
@@ -137,9 +142,7 @@ std::vector<std::vector<std::string>> patient_group_labels(const GroupAnalysisIn
     const AttributeGroups groups = group_attribute(inputs, a, options);
     for (std::size_t k = 0; k < patient_total; ++k) {
       const auto group = static_cast<std::size_t>(groups.patients.group_of_unit[k]);
-      labels[k].push_back(groups::is_suppressed(groups.patient_count[group], options.suppression)
-                              ? "suppressed"
-                              : groups.records.group_names[group]);
+      labels[k].push_back(groups.suppressed[group] ? "suppressed" : groups.records.group_names[group]);
     }
   }
   return labels;
@@ -188,7 +191,8 @@ nlohmann::json analyze_groups(const GroupAnalysisInputs& inputs, const GroupAnal
   const std::vector<double> patient_p_adjusted = groups::bonferroni(patient_p);
 
   // 3. JSON and CSV. A suppressed group shows its name only, but still counts in the tests above
-  //    and in the correlation below.
+  //    and in the correlation below. The 99th percentiles are published for groups of at least
+  //    kMinPatientsForP99 patients only.
   CsvWriter csv;
   for (const char* name :
        {"attribute", "group", "suppressed", "patients", "records", "pool_share", "record_observed",
@@ -214,8 +218,8 @@ nlohmann::json analyze_groups(const GroupAnalysisInputs& inputs, const GroupAnal
     nlohmann::json group_list = nlohmann::json::array();
     for (std::size_t g = 0; g < names.size(); ++g) {
       const auto& record_count = result.record_level.groups[g];
-      const bool suppressed = groups::is_suppressed(result.groups.patient_count[g], options.suppression);
-      if (std::isfinite(record_count.residual)) {
+      const bool suppressed = result.groups.suppressed[g];
+      if (std::isfinite(record_count.residual) && result.record_level.dof >= 1) {
         sizes.push_back(record_count.share);
         residuals.push_back(record_count.residual);
       }
@@ -229,7 +233,11 @@ nlohmann::json analyze_groups(const GroupAnalysisInputs& inputs, const GroupAnal
         continue;
       }
       const auto& patient_count = result.patient_level.groups[g];
-      const auto& risk = result.risk[g];
+      groups::GroupRisk risk = result.risk[g];
+      if (result.groups.patient_count[g] < kMinPatientsForP99) {
+        risk.record_auc_p99 = {kNaN, kNaN, kNaN};
+        risk.patient_auc_p99 = {kNaN, kNaN, kNaN};
+      }
       const auto& tpr = result.tpr[g];
       csv.integer(static_cast<long long>(result.groups.patient_count[g]))
           .integer(static_cast<long long>(result.groups.record_count[g]))
@@ -283,7 +291,8 @@ nlohmann::json analyze_groups(const GroupAnalysisInputs& inputs, const GroupAnal
   }
   write_file_atomic(context.layout.groups_csv(), csv.str());
 
-  // 4. Residual against group size over all groups of all attributes (suppressed ones included).
+  // 4. Residual against group size over all groups of all attributes with at least two groups
+  //    (suppressed ones included; a single group's residual is 0 by construction).
   const stats::Correlation correlation = stats::spearman(sizes, residuals);
   return {{"top_fraction", options.top_fraction},
           {"min_group_patients", options.suppression.min_group_patients},

@@ -31,7 +31,7 @@ struct GroupAnalysisOptions {
   void validate() const;
 };
 
-// Inputs shared with the rest of the analysis. `lira_scores` holds one vector [pool records] of
+// Inputs shared with the rest of the analysis. `lira_scores` contains one vector [pool records] of
 // online LiRA scores per target model (targets are models 0..T-1).
 struct GroupAnalysisInputs {
   const RunContext* context = nullptr;

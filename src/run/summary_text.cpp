@@ -132,7 +132,9 @@ std::string format_summary(const nlohmann::json& summary) {
                          level.at("p_bonferroni").is_number()
                              ? fmt::format("{:.3g}", level.at("p_bonferroni").get<double>())
                              : "n/a");
-      if (largest != nullptr) {
+      if (level.at("top_n").get<long long>() == 0) {
+        out += "  (the top set is empty: too few records)";
+      } else if (largest != nullptr && level.at("dof").get<long long>() >= 1) {
         out += fmt::format("  largest residual: {} = {:+.2f} ({} of {} top records, {:.1f} expected)",
                            printable(largest->at("name").get<std::string>()),
                            largest->at("record_level").at("residual").get<double>(),
