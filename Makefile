@@ -10,9 +10,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian 12 packages needed to build and test; the README says why each is there.
 DEBIAN_PACKAGES := cmake g++ make pkg-config libopenblas-dev libcli11-dev libtomlplusplus-dev \
   nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libboost-math-dev libssl-dev \
-  python3 chromium chromium-driver
+  libbenchmark-dev python3 python3-numpy python3-scipy python3-sklearn python3-torch time \
+  chromium chromium-driver
 
-.PHONY: all deps configure build demo test clean
+.PHONY: all deps configure build demo test bench clean
 
 all: build
 
@@ -37,6 +38,10 @@ demo: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Release build, inputs, privaudit and the Python baselines side by side; table in bench/out/results.md.
+bench: deps
+	bench/run_bench.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

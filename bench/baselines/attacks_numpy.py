@@ -3,7 +3,8 @@
 
 It computes the same formulas as the C++ module and serves two purposes: the reference that
 produced the scores pinned in src/attacks/pinned_example_test.cpp (run with --example), and the
-speed baseline for the C++ engine (run with --signals and --membership).
+speed baseline for the C++ engine (run with --signals and --membership). Adding --bench times
+record statistics, LiRA online and offline and RMIA online stage by stage.
 
 Inputs are phi [models, records], the logit-scaled confidence log(p / (1 - p)) of the true label,
 and keep [models, records], 1 where the record was in the model's training set. Larger scores
@@ -16,8 +17,11 @@ Attacks:
   RMIA (Zarifzadeh, Liu, Shokri 2024, "Low-Cost High-Power Membership Inference Attacks"):
     fraction of population records z != x with ratio_x / ratio_z > gamma.
   Loss: score = phi of the target model.
+Record statistics (privaudit::risk::compute_record_risk): per record the IN/OUT means and
+population SDs, binormal AUC, its Hanley-McNeil standard error and the Mann-Whitney AUC.
 
-Needs numpy only (tested with Debian's numpy 1.24.2 under /usr/bin/python3).
+The attacks need numpy only; record statistics and --bench also need scipy (tested with Debian's
+numpy 1.24.2 and scipy 1.10.1 under /usr/bin/python3).
 """
 
 import argparse
@@ -272,6 +276,64 @@ def loss_attack(phi, target):
 
 
 # ---------------------------------------------------------------------------------------------
+# Record-level statistics, with the conventions of privaudit::risk::compute_record_risk
+# (src/risk/record_risk.h). Needs scipy (rankdata, ndtr) besides numpy.
+
+
+def record_stats(phi, keep):
+    """Compute the per-record IN/OUT summary of phi, keep [models, records] as [records] arrays.
+
+    n_in, n_out, mean_in, sd_in, mean_out, sd_out (population SDs, ddof 0), auc_binormal
+    Phi((mean_in - mean_out) / sqrt(sd_in^2 + sd_out^2)) (1, 0 or 0.5 by the sign of the mean
+    difference when both SDs are 0), auc_se (Hanley and McNeil 1982 with A = auc_binormal) and
+    auc_empirical (Mann-Whitney P(IN > OUT) + 0.5 P(IN == OUT)). Fields of an empty side, and all
+    three AUC fields of a record without IN or without OUT models, are NaN.
+    """
+    from scipy.special import ndtr
+    from scipy.stats import rankdata
+
+    phi = np.asarray(phi, dtype=np.float64)
+    keep = np.asarray(keep).astype(bool)
+    n_in = keep.sum(axis=0)
+    n_out = keep.shape[0] - n_in
+    both = (n_in > 0) & (n_out > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Separate masked sums, not total minus IN, so that equal values give SD exactly 0.
+        mean_in = np.where(keep, phi, 0.0).sum(axis=0) / n_in
+        mean_out = np.where(keep, 0.0, phi).sum(axis=0) / n_out
+        deviation = phi - np.where(keep, mean_in, mean_out)
+        square = deviation * deviation
+        var_in = np.where(keep, square, 0.0).sum(axis=0) / n_in
+        var_out = np.where(keep, 0.0, square).sum(axis=0) / n_out
+
+        # Binormal AUC. A zero total variance gives 1, 0 or 0.5 by the sign of the difference.
+        difference = mean_in - mean_out
+        total_sd = np.sqrt(var_in + var_out)
+        auc_binormal = np.where(total_sd > 0, ndtr(difference / total_sd),
+                                0.5 + 0.5 * np.sign(difference))
+        auc_binormal = np.where(both, auc_binormal, np.nan)
+
+        # Hanley and McNeil (1982): Q1 = A / (2 - A), Q2 = 2 A^2 / (1 + A).
+        a = auc_binormal
+        a2 = a * a
+        variance = (a * (1 - a) + (n_in - 1) * (a / (2 - a) - a2)
+                    + (n_out - 1) * (2 * a2 / (1 + a) - a2)) / (n_in * n_out)
+        auc_se = np.sqrt(np.maximum(variance, 0.0))
+        auc_se = np.where(both, auc_se, np.nan)
+
+        # Mann-Whitney U from average ranks along the model axis, which counts ties as one half.
+        ranks = rankdata(phi, axis=0)
+        rank_sum_in = np.where(keep, ranks, 0.0).sum(axis=0)
+        u = rank_sum_in - n_in * (n_in + 1) / 2.0
+        auc_empirical = np.where(both, u / (n_in * n_out), np.nan)
+    return {
+        "n_in": n_in, "n_out": n_out, "mean_in": mean_in, "sd_in": np.sqrt(var_in),
+        "mean_out": mean_out, "sd_out": np.sqrt(var_out), "auc_binormal": auc_binormal,
+        "auc_se": auc_se, "auc_empirical": auc_empirical,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # ROC summaries, with the conventions of privaudit::stats (src/stats/roc.h).
 
 
@@ -426,6 +488,59 @@ def run_example():
         print(key, json.dumps(value, default=float))
 
 
+def attack_summary(scores, labels):
+    """(AUC, TPR at FPR 1e-3, TPR at FPR 1e-2) of one target's scores, as evaluate_attacks."""
+    fpr, tpr = roc_curve(scores, labels)
+    return roc_auc(fpr, tpr), float(tpr_at_fpr(fpr, tpr, 1e-3)), float(tpr_at_fpr(fpr, tpr, 1e-2))
+
+
+def run_bench(phi, keep, targets=10, center="median", variance="per_record", gamma=1.0,
+              population=5000, seed=0):
+    """Time each analysis stage on phi, keep [models, records]; print one JSON line per stage.
+
+    record_stats covers every model. Each attack stage fits on references targets..models-1, as
+    evaluate_attacks does, then scores targets 0..targets-1 and summarises each target's ROC.
+    """
+    models, records = phi.shape
+    refs = np.arange(targets, models)
+    shape = {"models": models, "records": records}
+
+    def report(stage, seconds, **extra):
+        print(json.dumps({"stage": stage, "seconds": seconds, **shape, **extra}), flush=True)
+
+    # Import scipy before the clock starts, so that record_stats is timed without the import.
+    import scipy.special  # noqa: F401
+    import scipy.stats  # noqa: F401
+
+    start = time.perf_counter()
+    stats = record_stats(phi, keep)
+    report("record_stats", time.perf_counter() - start,
+           auc_binormal_mean=float(np.nanmean(stats["auc_binormal"])),
+           auc_empirical_mean=float(np.nanmean(stats["auc_empirical"])))
+
+    def lira_stage(score):
+        fit = lira_fit(phi[refs], keep[refs], center, variance)
+        return [attack_summary(score(phi[t], fit), keep[t]) for t in range(targets)]
+
+    def rmia_stage():
+        pop = population_for(records, population, seed)
+        priors = rmia_priors(rmia_fit(phi[refs], keep[refs]), pop, "online")
+        return [attack_summary(rmia_scores(phi[t], *priors, pop, gamma), keep[t])
+                for t in range(targets)]
+
+    stages = {
+        "lira_online": lambda: lira_stage(lira_online_scores),
+        "lira_offline": lambda: lira_stage(lira_offline_scores),
+        "rmia_online": rmia_stage,
+    }
+    for name, stage in stages.items():
+        start = time.perf_counter()
+        summaries = np.asarray(stage())
+        report(name, time.perf_counter() - start, targets=targets,
+               auc_mean=float(summaries[:, 0].mean()),
+               tpr_at_fpr_0_001_mean=float(summaries[:, 1].mean()))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--example", action="store_true",
@@ -438,6 +553,9 @@ def main(argv=None):
     parser.add_argument("--gamma", type=float, default=1.0)
     parser.add_argument("--population", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=0, help="seed of the RMIA population sample")
+    parser.add_argument("--bench", action="store_true",
+                        help="time record statistics, LiRA online and offline and RMIA online; "
+                             "print one JSON line per stage")
     args = parser.parse_args(argv)
 
     if args.example:
@@ -449,6 +567,10 @@ def main(argv=None):
     keep = np.load(args.membership).astype(bool)
     if phi.shape != keep.shape or phi.ndim != 2:
         parser.error(f"signals {phi.shape} and membership {keep.shape} must be the same 2-D shape")
+    if args.bench:
+        run_bench(phi, keep, args.targets, args.center, args.variance, args.gamma,
+                  args.population, args.seed)
+        return 0
     start = time.perf_counter()
     summaries = evaluate_attacks(phi, keep, args.targets, args.center, args.variance,
                                  gamma=args.gamma, population=args.population, seed=args.seed)

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <thread>
 #include <numbers>
 
 #include <fmt/format.h>
@@ -38,6 +40,47 @@ double log_add_exp(double u, double v) {
   }
   const double high = std::max(u, v);
   return high + std::log1p(std::exp(-std::abs(u - v)));
+}
+
+// Records per tile of fit_rmia(). Each reference row is read 128 floats (8 cache lines) at a time,
+// and the transposed tile of 128 x references floats stays in L2 for a few hundred references.
+constexpr std::size_t kTileRecords = 128;
+
+// Fewest records per worker thread: below this a thread's start-up costs more than it saves.
+constexpr std::size_t kMinRecordsPerThread = 2048;
+
+// Runs body(begin, end) on contiguous blocks of [0, count), one per worker thread (at most the
+// hardware threads), and rethrows the exception of the first failing block on the calling thread.
+template <typename Body>
+void for_each_block(std::size_t count, const Body& body) {
+  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t workers = std::clamp<std::size_t>(count / kMinRecordsPerThread, 1, hardware);
+  if (workers == 1) {
+    body(std::size_t{0}, count);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(workers);
+  const auto run = [&](std::size_t w) {
+    try {
+      body(count * w / workers, count * (w + 1) / workers);
+    } catch (...) {
+      errors[w] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(workers - 1);
+  for (std::size_t w = 1; w < workers; ++w) {
+    threads.emplace_back(run, w);
+  }
+  run(0);
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) {
+      std::rethrow_exception(error);
+    }
+  }
 }
 
 // log(sum(exp(values))) of a non-empty buffer.
@@ -130,32 +173,64 @@ RmiaFit fit_rmia(const SignalView& view, std::span<const std::uint32_t> referenc
   view.validate_shape();
   validate_references(view, references);
 
-  // 2. Per-record log-sum-exp of log Pr(x | reference) over the IN and OUT references. The
-  // scratch buffers are reused across records. NOTE: reads phi column-wise (stride `records`).
+  // 2. Per-record log-sum-exp of log Pr(x | reference) over the IN and OUT references. Each
+  // worker owns a contiguous block of records, transposes one tile of them at a time so that a
+  // record's reference signals are contiguous, and writes only those records' slots.
   RmiaFit fit;
   fit.log_mean_in.assign(view.records, kNaN);
   fit.log_mean_out.assign(view.records, kNaN);
+  std::vector<double> log_sum_in(view.records, kNaN);  // [records], NaN without IN references
+  std::vector<double> log_sum_out(view.records, kNaN);
+  std::vector<std::uint32_t> count_in(view.records, 0);  // [records]
+  const std::size_t k = references.size();
+  for_each_block(view.records, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> tile_phi(kTileRecords * k);
+    std::vector<std::uint8_t> tile_keep(kTileRecords * k);
+    std::vector<double> in_values(k);
+    std::vector<double> out_values(k);
+    for (std::size_t first = begin; first < end; first += kTileRecords) {
+      const std::size_t count = std::min(kTileRecords, end - first);
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::size_t row = static_cast<std::size_t>(references[j]) * view.records + first;
+        for (std::size_t r = 0; r < count; ++r) {
+          tile_phi[r * k + j] = view.phi[row + r];
+          tile_keep[r * k + j] = view.keep[row + r];
+        }
+      }
+      for (std::size_t r = 0; r < count; ++r) {
+        const std::size_t i = first + r;
+        std::size_t n_in = 0;
+        std::size_t n_out = 0;
+        for (std::size_t j = 0; j < k; ++j) {
+          const double value = log_sigmoid(tile_phi[r * k + j]);
+          const std::size_t member = tile_keep[r * k + j] != 0 ? 1 : 0;
+          in_values[n_in] = value;
+          out_values[n_out] = value;
+          n_in += member;
+          n_out += 1 - member;
+        }
+        count_in[i] = static_cast<std::uint32_t>(n_in);
+        if (n_in > 0) {
+          log_sum_in[i] = log_sum_exp(std::span<const double>(in_values.data(), n_in));
+          fit.log_mean_in[i] = log_sum_in[i] - std::log(static_cast<double>(n_in));
+        }
+        if (n_out > 0) {
+          log_sum_out[i] = log_sum_exp(std::span<const double>(out_values.data(), n_out));
+          fit.log_mean_out[i] = log_sum_out[i] - std::log(static_cast<double>(n_out));
+        }
+      }
+    }
+  });
+
+  // The pooled sums run in record order on one thread, so they do not depend on the blocks.
   PooledLogSum pooled_in;
   PooledLogSum pooled_out;
-  std::vector<double> in_values;
-  std::vector<double> out_values;
-  in_values.reserve(references.size());
-  out_values.reserve(references.size());
   for (std::size_t i = 0; i < view.records; ++i) {
-    in_values.clear();
-    out_values.clear();
-    for (const std::uint32_t m : references) {
-      (view.member(m, i) ? in_values : out_values).push_back(log_sigmoid(view.signal(m, i)));
+    if (count_in[i] > 0) {
+      pooled_in.add(log_sum_in[i], count_in[i]);
     }
-    if (!in_values.empty()) {
-      const double log_sum = log_sum_exp(in_values);
-      fit.log_mean_in[i] = log_sum - std::log(static_cast<double>(in_values.size()));
-      pooled_in.add(log_sum, in_values.size());
-    }
-    if (!out_values.empty()) {
-      const double log_sum = log_sum_exp(out_values);
-      fit.log_mean_out[i] = log_sum - std::log(static_cast<double>(out_values.size()));
-      pooled_out.add(log_sum, out_values.size());
+    if (count_in[i] < k) {
+      pooled_out.add(log_sum_out[i], k - count_in[i]);
     }
   }
 
@@ -242,21 +317,24 @@ void RmiaScorer::score(std::span<const float> target_signals, std::span<double> 
   std::sort(sorted_log_ratio_z_.begin(), sorted_log_ratio_z_.end());
 
   // 2. Per record, count the z with log ratio_z < log ratio_x - log gamma, without x itself.
+  // Records are independent, so worker threads take contiguous blocks of them.
   const auto population_size = static_cast<std::int64_t>(population_.size());
-  for (std::size_t i = 0; i < records_; ++i) {
-    const double threshold = log_sigmoid(target_signals[i]) - log_prior_x_[i] - log_gamma_;
-    std::int64_t below = std::lower_bound(sorted_log_ratio_z_.begin(), sorted_log_ratio_z_.end(),
-                                          threshold) -
-                         sorted_log_ratio_z_.begin();
-    std::int64_t others = population_size;
-    if (slot_[i] >= 0) {
-      --others;
-      if (log_ratio_z_[slot_[i]] < threshold) {
-        --below;
+  for_each_block(records_, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const double threshold = log_sigmoid(target_signals[i]) - log_prior_x_[i] - log_gamma_;
+      std::int64_t below = std::lower_bound(sorted_log_ratio_z_.begin(),
+                                            sorted_log_ratio_z_.end(), threshold) -
+                           sorted_log_ratio_z_.begin();
+      std::int64_t others = population_size;
+      if (slot_[i] >= 0) {
+        --others;
+        if (log_ratio_z_[slot_[i]] < threshold) {
+          --below;
+        }
       }
+      scores[i] = others == 0 ? 0.0 : static_cast<double>(below) / static_cast<double>(others);
     }
-    scores[i] = others == 0 ? 0.0 : static_cast<double>(below) / static_cast<double>(others);
-  }
+  });
 }
 
 std::vector<double> rmia_online(const SignalView& view, std::size_t target,
