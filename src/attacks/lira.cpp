@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "stats/descriptive.h"
 #include "stats/normal.h"
 
@@ -38,42 +39,6 @@ void resize(SideMoments& side, std::size_t records) {
 // and the transposed tile of 128 x references floats stays in L2 for a few hundred references.
 constexpr std::size_t kTileRecords = 128;
 
-// Fewest records per worker thread: below this a thread's start-up costs more than it saves.
-constexpr std::size_t kMinRecordsPerThread = 2048;
-
-// Runs body(begin, end) on contiguous blocks of [0, count), one per worker thread (at most the
-// hardware threads), and rethrows the exception of the first failing block on the calling thread.
-template <typename Body>
-void for_each_block(std::size_t count, const Body& body) {
-  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t workers = std::clamp<std::size_t>(count / kMinRecordsPerThread, 1, hardware);
-  if (workers == 1) {
-    body(std::size_t{0}, count);
-    return;
-  }
-  std::vector<std::exception_ptr> errors(workers);
-  const auto run = [&](std::size_t w) {
-    try {
-      body(count * w / workers, count * (w + 1) / workers);
-    } catch (...) {
-      errors[w] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> threads;
-  threads.reserve(workers - 1);
-  for (std::size_t w = 1; w < workers; ++w) {
-    threads.emplace_back(run, w);
-  }
-  run(0);
-  for (std::thread& thread : threads) {
-    thread.join();
-  }
-  for (const std::exception_ptr& error : errors) {
-    if (error) {
-      std::rethrow_exception(error);
-    }
-  }
-}
 
 // Median of finite `values` (reordered), equal to stats::quantile_sorted(sorted values, 0.5): the
 // order statistics at floor((n - 1) / 2) and the one above it are found by selection, O(n) on

@@ -55,7 +55,8 @@ struct LiraFit {
 
 // Estimates each record's IN and OUT Gaussian from the given reference models. Validates options
 // and references (UsageError).
-// O(models * records) reads plus a sort of each record's references.
+// O(models * records) reads plus a selection (nth_element) per record for the median, over
+// contiguous blocks of records, one per hardware thread.
 LiraFit fit_lira(const SignalView& view, std::span<const std::uint32_t> references,
                  const LiraOptions& options);
 

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <bit>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <regex>
 
 #include "core/atomic_file.h"
@@ -104,21 +106,29 @@ void write_npy(const std::filesystem::path& path, NpyType type, std::span<const 
 }
 
 NpyArray read_npy(const std::filesystem::path& path) {
-  const std::string content = read_file(path);
+  // The data go straight from the file into the array's buffer, so a large matrix is held once.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
+  std::error_code size_error;
+  const std::uintmax_t file_size = std::filesystem::file_size(path, size_error);
+  if (size_error) throw IoError(fmt::format("cannot read the size of '{}': {}", path.string(), size_error.message()));
   const auto fail = [&](const std::string& what) {
     return InputError(fmt::format("'{}' is not a valid .npy file written by privaudit: {}",
                                   path.string(), what));
   };
-  if (content.size() < kMagicSize + 4 || std::memcmp(content.data(), kMagic, kMagicSize) != 0) {
+  char prefix[kMagicSize + 4];
+  if (file_size < sizeof prefix || !in.read(prefix, sizeof prefix) ||
+      std::memcmp(prefix, kMagic, kMagicSize) != 0) {
     throw fail("missing the NumPy magic bytes");
   }
-  if (content[6] != '\x01') throw fail(fmt::format("format version {} is not 1", int(content[6])));
-  const std::size_t header_size = static_cast<unsigned char>(content[8]) |
-                                  (static_cast<std::size_t>(static_cast<unsigned char>(content[9])) << 8);
-  if (header_size > kMaxHeaderSize || kMagicSize + 4 + header_size > content.size()) {
+  if (prefix[6] != '\x01') throw fail(fmt::format("format version {} is not 1", int(prefix[6])));
+  const std::size_t header_size = static_cast<unsigned char>(prefix[8]) |
+                                  (static_cast<std::size_t>(static_cast<unsigned char>(prefix[9])) << 8);
+  if (header_size > kMaxHeaderSize || kMagicSize + 4 + header_size > file_size) {
     throw fail(fmt::format("header length {} is invalid", header_size));
   }
-  const std::string header = content.substr(kMagicSize + 4, header_size);
+  std::string header(header_size, '\0');
+  if (!in.read(header.data(), static_cast<std::streamsize>(header_size))) throw fail("truncated header");
 
   static const std::regex pattern(
       R"(^\{'descr': '([<|][a-z][0-9])', 'fortran_order': (True|False), 'shape': \(([0-9, ]*)\), \}\s*$)");
@@ -152,12 +162,13 @@ NpyArray read_npy(const std::filesystem::path& path) {
 
   const std::size_t offset = kMagicSize + 4 + header_size;
   const std::size_t expected = array.elements() * npy_item_size(array.type);
-  if (content.size() - offset != expected) {
-    throw fail(fmt::format("data has {} bytes but the shape needs {}", content.size() - offset,
-                           expected));
+  if (file_size - offset != expected) {
+    throw fail(fmt::format("data has {} bytes but the shape needs {}", file_size - offset, expected));
   }
   array.bytes.resize(expected);
-  std::memcpy(array.bytes.data(), content.data() + offset, expected);
+  if (!in.read(reinterpret_cast<char*>(array.bytes.data()), static_cast<std::streamsize>(expected))) {
+    throw IoError(fmt::format("reading '{}' failed", path.string()));
+  }
   return array;
 }
 
