@@ -48,6 +48,9 @@ measure privaudit_train "$PRIVAUDIT" train "$OUT/run" --model mlp --width 128 --
   --batch-size 256 --lr 0.001 --threads "$THREADS" --log-level warn >/dev/null
 $PYTHON bench/baselines/train_torch.py "$OUT/run" "$OUT/nafld.csv" --models $TORCH_MODELS --epochs $EPOCHS \
   --batch-size 256 --width 128 --lr 0.001 > "$OUT/torch.json"
+# The same loop with PyTorch pinned to one thread, which is faster for models this small.
+$PYTHON bench/baselines/train_torch.py "$OUT/run" "$OUT/nafld.csv" --models $(( TORCH_MODELS / 4 > 0 ? TORCH_MODELS / 4 : 1 )) \
+  --epochs $EPOCHS --batch-size 256 --width 128 --lr 0.001 --threads 1 > "$OUT/torch_one_thread.json"
 $PYTHON bench/baselines/train_sklearn.py "$OUT/run" "$OUT/nafld.csv" --models 2 --epochs $EPOCHS \
   --batch-size 256 --width 128 --lr 0.001 > "$OUT/sklearn.json" 2>/dev/null
 "$BENCH" sgemm --threads "$THREADS" > "$OUT/sgemm.json"

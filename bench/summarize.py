@@ -62,6 +62,10 @@ def main():
                  f"({privaudit_per_model:.3f} s/model); PyTorch {torch_per_model:.3f} s/model "
                  f"({torch['threads']} threads, {torch['models']} models)", f"{speedup:.1f}x", ">= 10x",
                  verdict(speedup >= 10, smoke)))
+    torch_one = load(os.path.join(out, "torch_one_thread.json"))
+    rows.append(("P1 vs PyTorch loop, 1 thread", f"PyTorch {torch_one['seconds_per_model']:.3f} s/model with "
+                 f"torch.set_num_threads(1) ({torch_one['models']} models)",
+                 f"{torch_one['seconds_per_model'] / privaudit_per_model:.1f}x", "reported", "-"))
     rows.append(("P1 vs scikit-learn MLPClassifier", f"sklearn {sklearn['seconds_per_model']:.3f} s/model "
                  f"({sklearn['models']} models)", f"{sklearn['seconds_per_model'] / privaudit_per_model:.1f}x",
                  "reported", "-"))
