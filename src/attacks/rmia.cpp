@@ -155,13 +155,7 @@ RmiaFit fit_rmia(const SignalView& view, std::span<const std::uint32_t> referenc
     std::vector<double> out_values(k);
     for (std::size_t first = begin; first < end; first += kTileRecords) {
       const std::size_t count = std::min(kTileRecords, end - first);
-      for (std::size_t j = 0; j < k; ++j) {
-        const std::size_t row = static_cast<std::size_t>(references[j]) * view.records + first;
-        for (std::size_t r = 0; r < count; ++r) {
-          tile_phi[r * k + j] = view.phi[row + r];
-          tile_keep[r * k + j] = view.keep[row + r];
-        }
-      }
+      gather_tile(view, references, first, count, tile_phi.data(), tile_keep.data());
       for (std::size_t r = 0; r < count; ++r) {
         const std::size_t i = first + r;
         std::size_t n_in = 0;

@@ -80,4 +80,16 @@ void validate_target(const SignalView& view, std::size_t target,
   }
 }
 
+void gather_tile(const SignalView& view, std::span<const std::uint32_t> references, std::size_t first,
+                 std::size_t count, float* tile_phi, std::uint8_t* tile_keep) {
+  const std::size_t k = references.size();
+  for (std::size_t j = 0; j < k; ++j) {
+    const std::size_t row = static_cast<std::size_t>(references[j]) * view.records + first;
+    for (std::size_t r = 0; r < count; ++r) {
+      tile_phi[r * k + j] = view.phi[row + r];
+      tile_keep[r * k + j] = view.keep[row + r];
+    }
+  }
+}
+
 }  // namespace privaudit::attacks

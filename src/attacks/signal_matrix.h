@@ -44,6 +44,12 @@ struct SignalView {
 
 // Throws UsageError unless `references` is a non-empty list of distinct model indices below
 // view.models. O(models + references).
+// Copies the signals and flags of records [first, first + count) for the given reference models into
+// record-major tiles: tile_phi[r * references.size() + j] = phi[references[j], first + r], and the
+// same for tile_keep. Reading one model row at a time keeps the reads sequential.
+void gather_tile(const SignalView& view, std::span<const std::uint32_t> references, std::size_t first,
+                 std::size_t count, float* tile_phi, std::uint8_t* tile_keep);
+
 void validate_references(const SignalView& view, std::span<const std::uint32_t> references);
 
 // Throws UsageError unless `target` is a model index below view.models that is not in

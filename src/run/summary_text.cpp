@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "report/report_format.h"
+
 namespace privaudit::run {
 
 namespace {
@@ -43,14 +45,6 @@ const nlohmann::json* find_tail(const nlohmann::json& tails, double threshold) {
   return nullptr;
 }
 
-std::string attack_label(const std::string& name) {
-  if (name == "lira_online") return "LiRA online";
-  if (name == "lira_offline") return "LiRA offline";
-  if (name == "rmia_online") return "RMIA online";
-  if (name == "rmia_offline") return "RMIA offline";
-  if (name == "loss") return "Loss attack";
-  return name;
-}
 
 }  // namespace
 
@@ -81,7 +75,7 @@ std::string format_summary(const nlohmann::json& summary) {
   double best_auc = 0;
   for (const auto& attack : summary.at("attacks")) {
     best_auc = std::max(best_auc, number(attack.at("auc").at("mean")));
-    out += fmt::format("  {:<14} {:>15} {:>17} {:>17}\n", attack_label(attack.at("name").get<std::string>()),
+    out += fmt::format("  {:<14} {:>15} {:>17} {:>17}\n", report::attack_label(attack.at("name").get<std::string>()),
                        mean_sd(attack.at("auc")), mean_sd(attack.at("tpr_at_fpr_0.001")),
                        mean_sd(attack.at("tpr_at_fpr_0.01")));
   }
