@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -75,6 +76,42 @@ double gdp_auc_bound(double mu) {
     throw UsageError(fmt::format("invalid GDP mu {}: expected a value >= 0 (+infinity allowed)", mu));
   }
   return stats::normal_cdf(mu / std::numbers::sqrt2);
+}
+
+double rdp_delta(const RdpCurve& curve, double epsilon) {
+  double best_log = 0.0;  // delta <= 1
+  for (std::size_t k = 0; k < curve.orders.size(); ++k) {
+    const double alpha = curve.orders[k];
+    if (!std::isfinite(curve.rdp[k])) continue;
+    const double log_delta =
+        (alpha - 1.0) * (curve.rdp[k] - epsilon) + (alpha - 1.0) * std::log1p(-1.0 / alpha) - std::log(alpha);
+    best_log = std::min(best_log, log_delta);
+  }
+  return std::exp(best_log);
+}
+
+double rdp_profile_auc_bound(const RdpCurve& curve, double epsilon_max, std::size_t epsilon_points,
+                             std::size_t a_points) {
+  // 1. The privacy profile on an epsilon grid.
+  std::vector<double> epsilons(epsilon_points);
+  std::vector<double> deltas(epsilon_points);
+  for (std::size_t e = 0; e < epsilon_points; ++e) {
+    epsilons[e] = epsilon_max * static_cast<double>(e) / static_cast<double>(epsilon_points - 1);
+    deltas[e] = rdp_delta(curve, epsilons[e]);
+  }
+
+  // 2. beta(a) = max over the grid of the trade-off lines; trapezoidal integral of 1 - beta.
+  double area = 0.0;
+  double previous = 0.0;
+  for (std::size_t i = 0; i <= a_points; ++i) {
+    const double a = static_cast<double>(i) / static_cast<double>(a_points);
+    double beta = 0.0;
+    for (std::size_t e = 0; e < epsilon_points; ++e) beta = std::max(beta, eps_delta_tradeoff(a, epsilons[e], deltas[e]));
+    const double value = 1.0 - beta;
+    if (i > 0) area += 0.5 * (value + previous) / static_cast<double>(a_points);
+    previous = value;
+  }
+  return std::clamp(area, 0.5, 1.0);
 }
 
 }  // namespace privaudit::privacy

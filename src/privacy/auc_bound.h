@@ -6,6 +6,8 @@
 // Privacy" (mu of Poisson-subsampled DP-SGD).
 #pragma once
 
+#include "privacy/rdp_accountant.h"
+
 #include <cstdint>
 
 namespace privaudit::privacy {
@@ -33,6 +35,20 @@ double dp_auc_bound_quadrature(double epsilon, double delta, int intervals = 1'0
 // fixed, so for a finite run it is an approximation, not a guaranteed upper bound. +infinity when e^(1 / sigma^2) overflows. Throws
 // UsageError for q outside (0, 1], sigma <= 0 or steps <= 0.
 double gdp_mu(double q, double sigma, std::int64_t steps);
+
+// Returns delta(epsilon) of a mechanism with the given RDP curve: the smallest delta over the
+// orders by the improved conversion (Canonne, Kamath, Steinke 2020), delta = exp((alpha - 1)(rdp -
+// epsilon)) (1 - 1/alpha)^(alpha - 1) / alpha, capped at 1.
+double rdp_delta(const RdpCurve& curve, double epsilon);
+
+// Returns the maximum membership AUC allowed by the whole privacy profile epsilon -> delta(epsilon)
+// of an RDP curve: beta(a) is the largest of the (epsilon, delta(epsilon)) trade-off lines over a
+// grid of `epsilon_points` epsilons in [0, epsilon_max], and the bound is the integral of 1 - beta
+// over `a_points` trapezoids. A finite grid only loosens the bound, so the result stays valid; it
+// is at most dp_auc_bound() of any single (epsilon, delta) pair the accountant reports, up to the
+// grid spacing.
+double rdp_profile_auc_bound(const RdpCurve& curve, double epsilon_max = 20.0, std::size_t epsilon_points = 400,
+                             std::size_t a_points = 20000);
 
 // Returns the maximum membership AUC against a mu-GDP mechanism, Phi(mu / sqrt 2): the AUC of the
 // trade-off function G_mu(a) = Phi(Phi^-1(1 - a) - mu). 0.5 at mu = 0 and 1 at mu = +infinity.

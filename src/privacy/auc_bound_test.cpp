@@ -104,3 +104,36 @@ TEST(GdpAucBound, Values) {
 
 }  // namespace
 }  // namespace privaudit::privacy
+
+namespace privaudit::privacy {
+namespace {
+
+TEST(RdpProfileBound, TighterThanSinglePair) {
+  // DP-SGD with q = 0.01, sigma 1.0, 1000 steps: the profile bound is at most the bound of the
+  // (epsilon, delta = 1e-5) pair the accountant reports (plus the epsilon grid spacing).
+  const RdpCurve curve = compute_rdp(0.01, 1.0, 1000);
+  const EpsilonAtOrder pair = epsilon(curve, 1e-5);
+  const double single = dp_auc_bound(pair.epsilon, 1e-5);
+  const double profile = rdp_profile_auc_bound(curve);
+  EXPECT_LE(profile, single + 2e-3);
+  EXPECT_GE(profile, 0.5);
+}
+
+TEST(RdpProfileBound, MoreNoiseLowerBound) {
+  const double weak = rdp_profile_auc_bound(compute_rdp(0.01, 0.8, 1000));
+  const double strong = rdp_profile_auc_bound(compute_rdp(0.01, 4.0, 1000));
+  EXPECT_LT(strong, weak);
+  EXPECT_NEAR(rdp_profile_auc_bound(compute_rdp(0.01, 100.0, 10)), 0.5, 2e-3);
+}
+
+TEST(RdpDelta, DecreasesWithEpsilon) {
+  const RdpCurve curve = compute_rdp(0.05, 1.2, 500);
+  EXPECT_GT(rdp_delta(curve, 1.0), rdp_delta(curve, 2.0));
+  EXPECT_LE(rdp_delta(curve, 0.0), 1.0);
+  // The inverse of the accountant's conversion: delta at the reported epsilon is at most 1e-5.
+  const EpsilonAtOrder pair = epsilon(curve, 1e-5);
+  EXPECT_LE(rdp_delta(curve, pair.epsilon), 1e-5 * (1 + 1e-9));
+}
+
+}  // namespace
+}  // namespace privaudit::privacy
