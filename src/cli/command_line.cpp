@@ -64,7 +64,7 @@ CommandLine::CommandLine()
   add_execution_options(*train, options_);
   add_common(train);
 
-  CLI::App* analyze = app_.add_subcommand("analyze", "Compute record and patient risk and the aggregate attacks");
+  CLI::App* analyze = app_.add_subcommand("analyze", "Compute record and patient risk, the aggregate attacks and group disparity");
   add_run_argument(*analyze, options_);
   add_analysis_options(*analyze, options_);
   add_common(analyze);
