@@ -12,6 +12,21 @@ import os
 import numpy as np
 
 
+def add_training_arguments(parser):
+    """Add the arguments both training baselines share: the run, the recipe and the seed."""
+    parser.add_argument("run_dir", help="run folder written by privaudit plan")
+    parser.add_argument("csv", help="input CSV the run was planned on")
+    parser.add_argument("--models", type=int, default=None,
+                        help="train only the first K models (default: all)")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--width", type=int, default=128, help="hidden units")
+    parser.add_argument("--lr", type=float, default=0.001, help="Adam learning rate")
+    parser.add_argument("--seed", type=int, default=1, help="model m is seeded with seed + m")
+    parser.add_argument("--min-level-count", type=int, default=10,
+                        help="as privaudit plan --min-level-count")
+
+
 def read_table(csv_path, label="status", patient_id="id"):
     """(features [rows, columns] float64 with NaN for empty fields, labels [rows] float32, names)."""
     with open(csv_path) as f:

@@ -21,7 +21,7 @@ import time
 import numpy as np
 import torch
 
-from tabular import load_run
+from tabular import add_training_arguments, load_run
 
 
 def train_one(x, y, seed, args):
@@ -45,17 +45,7 @@ def train_one(x, y, seed, args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("run_dir", help="run folder written by privaudit plan")
-    parser.add_argument("csv", help="input CSV the run was planned on")
-    parser.add_argument("--models", type=int, default=None,
-                        help="train only the first K models (default: all)")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--width", type=int, default=128, help="hidden units")
-    parser.add_argument("--lr", type=float, default=0.001, help="Adam learning rate")
-    parser.add_argument("--seed", type=int, default=1, help="model m uses seed + m")
-    parser.add_argument("--min-level-count", type=int, default=10,
-                        help="as privaudit plan --min-level-count")
+    add_training_arguments(parser)
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
                         help="torch.set_num_threads value (default: os.cpu_count())")
     parser.add_argument("--save", help="write the logits [K, pool] float32 to this .npy file")
