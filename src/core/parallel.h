@@ -10,7 +10,8 @@
 
 namespace privaudit {
 
-// Fewest records per worker thread: below this a thread's start-up costs more than it saves.
+// Minimum records per worker thread, because below this a thread's start-up costs more than it
+// saves.
 inline constexpr std::size_t kMinRecordsPerThread = 2048;
 
 // Runs body(begin, end) on contiguous blocks of [0, count), one per worker thread (at most the

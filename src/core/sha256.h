@@ -14,7 +14,7 @@ std::string sha256_file(const std::filesystem::path& path);
 // Returns the lowercase hex SHA-256 of a string.
 std::string sha256_text(std::string_view text);
 
-// Returns the lowercase hex HMAC-SHA256 (RFC 2104) of `message` under `key`; used to replace
+// Returns the lowercase hex HMAC-SHA256 (RFC 2104) of `message` under `key`. It replaces
 // patient ids by keyed pseudonyms that only the key holder can link back.
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 

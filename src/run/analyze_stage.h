@@ -25,8 +25,8 @@ struct AnalysisOptions {
   GroupAnalysisOptions groups;
   // Most exposed patients listed in summary.json and the report, by joint AUC; at most 1000.
   std::size_t exposed_patients = 20;
-  // File with a secret key; when set, patient ids in summary.json and the report are replaced by
-  // "P-" and the first 16 hex digits of HMAC-SHA256(key, id). Empty: ids are shown as they are.
+  // File with a secret key. When set, patient ids in summary.json and the report become "P-" and
+  // the first 16 hex digits of HMAC-SHA256(key, id). Empty: ids are shown as they are.
   std::string pseudonymize_key_file;
 
   void validate() const;

@@ -291,8 +291,8 @@ nlohmann::json analyze_groups(const GroupAnalysisInputs& inputs, const GroupAnal
   }
   write_file_atomic(context.layout.groups_csv(), csv.str());
 
-  // 4. Residual against group size over all groups of all attributes with at least two groups
-  //    (suppressed ones included; a single group's residual is 0 by construction).
+  // 4. Residual against group size over all groups of attributes with at least two groups,
+  //    suppressed ones included. A single group's residual is 0 by construction, so it is left out.
   const stats::Correlation correlation = stats::spearman(sizes, residuals);
   return {{"top_fraction", options.top_fraction},
           {"min_group_patients", options.suppression.min_group_patients},

@@ -1,5 +1,5 @@
 // JSON form of the options recorded in a run folder, so that every later stage and every reader
-// of summary.json sees the full resolved configuration.
+// of summary.json gets the full resolved configuration.
 #pragma once
 
 #include <nlohmann/json.hpp>

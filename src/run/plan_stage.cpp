@@ -99,7 +99,7 @@ void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
 
   // 2. Input table.
   const auto start = std::chrono::steady_clock::now();
-  const fs::path input = fs::absolute(data_options.input);
+  const fs::path input = fs::absolute(data_options.input).lexically_normal();
   const data::CsvTable table = data::read_csv(input);
   const std::string hash = sha256_file(input);
   const data::Dataset dataset = data::load_dataset(table, data_options);

@@ -10,12 +10,12 @@
 
 namespace privaudit::run {
 
-// Throws UsageError when `dir` already holds files, InputError for a bad table and IoError when
+// Throws UsageError when `dir` already contains files, InputError for a bad table and IoError when
 // the folder cannot be created.
 void run_plan_stage(const std::filesystem::path& dir, const data::DataOptions& data_options,
                     const plan::PlanOptions& plan_options);
 
-// True when `dir` holds a run.json from an earlier plan stage.
+// True when `dir` contains a run.json from an earlier plan stage.
 bool is_planned(const std::filesystem::path& dir);
 
 }  // namespace privaudit::run

@@ -1,4 +1,4 @@
-// File names inside a run folder. One folder holds every stage's output, so a later stage reads
+// File names inside a run folder. One folder contains every stage's output, so a later stage reads
 // what an earlier one wrote instead of recomputing it:
 //
 //   run.json                 plan stage: tool version, data and plan options, input SHA-256, counts
