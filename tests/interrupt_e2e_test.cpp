@@ -100,3 +100,23 @@ TEST(Recipe, ReplacedWhileNoModelSaved) {
 
 }  // namespace
 }  // namespace privaudit::testing
+
+namespace privaudit::testing {
+namespace {
+
+TEST(Resume, DotSlashInputMatchesPlan) {
+  TempDir dir("dotslash");
+  const std::filesystem::path run = dir.path() / "run";
+  const std::vector<std::string> options = {"--input", "./data/nmes1988/AER_NMES1988.csv", "--label", "hospital",
+                                            "--label-map", "0=none,*=any", "--models", "4"};
+  std::vector<std::string> plan = {"plan", run.string()};
+  plan.insert(plan.end(), options.begin(), options.end());
+  ASSERT_EQ(run_privaudit(plan).exit_code, 0);
+  std::vector<std::string> audit = {"audit", run.string(), "--epochs", "1", "--targets", "2", "--bootstrap", "100"};
+  audit.insert(audit.end(), options.begin(), options.end());
+  const CliResult resumed = run_privaudit(audit);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+}
+
+}  // namespace
+}  // namespace privaudit::testing
