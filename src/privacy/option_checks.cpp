@@ -11,8 +11,8 @@ namespace privaudit::privacy {
 void check_noise_multiplier(double sigma) {
   if (!(sigma > 0.0) || !std::isfinite(sigma)) {
     throw UsageError(fmt::format(
-        "invalid --noise-multiplier {}: expected a finite value > 0 (standard deviation of the "
-        "Gaussian noise divided by the clipping norm); pass for example --noise-multiplier 1.0",
+        "invalid --dp-noise {}: expected a finite value > 0 (standard deviation of the "
+        "Gaussian noise divided by the clipping norm); pass for example --dp-noise 1.0",
         sigma));
   }
 }
@@ -20,8 +20,8 @@ void check_noise_multiplier(double sigma) {
 void check_sampling_rate(double q) {
   if (!(q > 0.0 && q <= 1.0)) {
     throw UsageError(fmt::format(
-        "invalid --sampling-rate {}: expected a value in (0, 1] (expected batch size divided by "
-        "the number of units); pass for example --sampling-rate 0.01",
+        "invalid --dp-sampling-rate {}: expected a value in (0, 1] (expected batch size divided by "
+        "the number of units); pass for example --dp-sampling-rate 0.01",
         q));
   }
 }
@@ -29,7 +29,9 @@ void check_sampling_rate(double q) {
 void check_steps(std::int64_t steps) {
   if (steps <= 0) {
     throw UsageError(fmt::format(
-        "invalid --steps {}: expected an integer > 0 (number of noisy gradient steps)", steps));
+        "invalid DP-SGD step count {}: expected an integer > 0 (noisy gradient steps over the "
+        "run: --epochs times the steps per epoch)",
+        steps));
   }
 }
 

@@ -250,9 +250,9 @@ double calibrate_sigma(double q, std::int64_t steps, double target_epsilon, doub
   const double eps_at_max = eps_at(kMaxCalibratedSigma);
   if (eps_at_max > target_epsilon) {
     throw UsageError(fmt::format(
-        "--target-epsilon {} is not reachable with --sampling-rate {}, {} steps and --delta {}: "
+        "--target-epsilon {} is not reachable with --dp-sampling-rate {}, {} steps and --delta {}: "
         "noise multipliers in [{}, {}] were searched and even {} gives epsilon {:.6g}; raise "
-        "--target-epsilon or --delta, or lower --sampling-rate or the number of steps",
+        "--target-epsilon or --delta, or lower --dp-sampling-rate or --epochs",
         target_epsilon, q, steps, delta, kMinCalibratedSigma, kMaxCalibratedSigma,
         kMaxCalibratedSigma, eps_at_max));
   }

@@ -16,13 +16,13 @@ namespace privaudit::privacy {
 
 // DP-SGD accounting parameters as the command line passes them.
 struct DpAccountingOptions {
-  // --noise-multiplier: standard deviation of the Gaussian noise divided by the clipping norm
+  // --dp-noise: standard deviation of the Gaussian noise divided by the clipping norm
   // (sigma, unitless). Must be > 0.
   double noise_multiplier = 1.0;
-  // --sampling-rate: probability q that Poisson sampling puts a unit into a step's batch
+  // --dp-sampling-rate: probability q that Poisson sampling puts a unit into a step's batch
   // (expected batch size / number of units). Must be in (0, 1].
   double sampling_rate = 0.01;
-  // --steps: number of noisy gradient steps composed. Must be > 0.
+  // Number of noisy gradient steps composed. Must be > 0.
   std::int64_t steps = 1000;
   // --delta: delta of the (epsilon, delta)-DP guarantee. Must be in (0, 1); usually below
   // 1 / (number of units).

@@ -286,18 +286,18 @@ TEST(DpAccountingOptions, DefaultsAreValid) {
 TEST(DpAccountingOptions, MessagesNameOptionAndValue) {
   DpAccountingOptions options;
   options.noise_multiplier = -0.5;
-  EXPECT_NE(usage_error_message([&] { options.validate(); }).find("--noise-multiplier -0.5"),
+  EXPECT_NE(usage_error_message([&] { options.validate(); }).find("--dp-noise -0.5"),
             std::string::npos);
 
   options = {};
   options.sampling_rate = 1.5;
-  EXPECT_NE(usage_error_message([&] { options.validate(); }).find("--sampling-rate 1.5"),
+  EXPECT_NE(usage_error_message([&] { options.validate(); }).find("--dp-sampling-rate 1.5"),
             std::string::npos);
   EXPECT_NE(usage_error_message([&] { options.validate(); }).find("(0, 1]"), std::string::npos);
 
   options = {};
   options.steps = 0;
-  EXPECT_NE(usage_error_message([&] { options.validate(); }).find("--steps 0"), std::string::npos);
+  EXPECT_NE(usage_error_message([&] { options.validate(); }).find("step count 0"), std::string::npos);
 
   options = {};
   options.delta = 1.0;

@@ -73,9 +73,40 @@ CpuTrainer::CpuTrainer(const models::ModelSpec& spec) : spec_(spec) { spec_.vali
 
 TrainResult CpuTrainer::train(const TrainingSet& data, const TrainOptions& options,
                               std::uint64_t seed, const std::atomic<bool>* stop) {
-  // 1. Check the inputs and build the network, optimizer and class weights.
   options.validate();
   validate_training_set(data);
+  if (options.privacy != TrainOptions::Privacy::kOff) {
+    return train_private(data, options, seed, stop);
+  }
+  return train_plain(data, options, seed, stop);
+}
+
+void check_trained_network(const models::Network& network, std::size_t classes,
+                           std::uint64_t seed, TrainResult& result) {
+  // A NaN that ReLU or the loss did not surface still shows in the parameters.
+  for (const float p : network.parameters()) {
+    if (!std::isfinite(p)) {
+      throw InputError(fmt::format(
+          "training with seed {} diverged: a parameter is {} after the last epoch. Lower the "
+          "learning rate",
+          seed, p));
+    }
+  }
+
+  // A finite loss far above chance level means the model learned nothing usable.
+  const double chance_loss = std::log(static_cast<double>(classes));
+  const double final_loss = result.epoch_loss.back();
+  if (final_loss > kDivergedLossFactor * chance_loss) {
+    result.warnings.push_back(fmt::format(
+        "training with seed {} diverged: final epoch loss {:.3g} is far above chance level "
+        "{:.2f} (the loss of predicting all {} classes as equally likely). Lower --lr",
+        seed, final_loss, chance_loss, classes));
+  }
+}
+
+TrainResult CpuTrainer::train_plain(const TrainingSet& data, const TrainOptions& options,
+                                    std::uint64_t seed, const std::atomic<bool>* stop) {
+  // 1. Build the network, optimizer and class weights.
   const std::size_t outputs = data.classes == 2 ? 1 : data.classes;
   const std::size_t width = data.width;
   models::Network network(spec_, width, outputs, derive_seed(seed, kInitStream, 0));
@@ -157,25 +188,8 @@ TrainResult CpuTrainer::train(const TrainingSet& data, const TrainOptions& optio
     result.epoch_loss.push_back(epoch_loss);
   }
 
-  // 4. A NaN that ReLU or the loss did not surface still shows in the parameters.
-  for (const float p : network.parameters()) {
-    if (!std::isfinite(p)) {
-      throw InputError(fmt::format(
-          "training with seed {} diverged: a parameter is {} after the last epoch. Lower the "
-          "learning rate",
-          seed, p));
-    }
-  }
-
-  // 5. A finite loss far above chance level means the model learned nothing usable.
-  const double chance_loss = std::log(static_cast<double>(data.classes));
-  const double final_loss = result.epoch_loss.back();
-  if (final_loss > kDivergedLossFactor * chance_loss) {
-    result.warnings.push_back(fmt::format(
-        "training with seed {} diverged: final epoch loss {:.3g} is far above chance level "
-        "{:.2f} (the loss of predicting all {} classes as equally likely). Lower --lr",
-        seed, final_loss, chance_loss, data.classes));
-  }
+  // 4. Parameters and final loss.
+  check_trained_network(network, data.classes, seed, result);
   result.model = std::make_unique<CpuModel>(std::move(network));
   return result;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/model_spec.h"
+#include "models/network.h"
 #include "training/trainer.h"
 
 namespace privaudit::training {
@@ -22,17 +23,41 @@ class CpuTrainer : public Trainer {
   // derive_seed(seed, kInitStream), the epoch shuffles from derive_seed(seed, kShuffleStream).
   static constexpr std::uint64_t kInitStream = 0;
   static constexpr std::uint64_t kShuffleStream = 1;
+  // DP-SGD only: Poisson sampling of units from derive_seed(seed, kSamplingStream), gradient
+  // noise from derive_seed(seed, kNoiseStream).
+  static constexpr std::uint64_t kSamplingStream = 2;
+  static constexpr std::uint64_t kNoiseStream = 3;
 
   // Throws UsageError for an invalid spec.
   explicit CpuTrainer(const models::ModelSpec& spec);
 
-  // Returns a CpuModel. See Trainer::train for the contract.
+  // Returns a CpuModel. See Trainer::train for the contract. With options.privacy set, trains
+  // by DP-SGD (see train_private); options.dp_sampling_rate unset means
+  // min(1, batch_size / units in the training rows), and dp_target_epsilon must already have
+  // been turned into dp_noise by the caller (UsageError otherwise), because calibration needs
+  // the whole run's step count and delta.
   TrainResult train(const TrainingSet& data, const TrainOptions& options, std::uint64_t seed,
                     const std::atomic<bool>* stop) override;
 
  private:
+  // Minibatch training without privacy.
+  TrainResult train_plain(const TrainingSet& data, const TrainOptions& options,
+                          std::uint64_t seed, const std::atomic<bool>* stop);
+  // DP-SGD: epochs * dp_steps_per_epoch(q) steps; each Poisson-samples units with rate q,
+  // takes the clipped per-unit gradient sum (clipped_gradient_sum), adds N(0, (sigma C)^2) to
+  // every coordinate, divides by the expected units per step q * units, and takes an optimizer
+  // step at the scheduled learning rate. Logistic and MLP networks only.
+  TrainResult train_private(const TrainingSet& data, const TrainOptions& options,
+                            std::uint64_t seed, const std::atomic<bool>* stop);
+
   models::ModelSpec spec_;
 };
+
+// Final checks shared by both training paths: throws InputError for a non-finite parameter and
+// adds the "diverged" warning of Trainer::train to result when the last epoch's loss is far above
+// chance level. result.epoch_loss must not be empty.
+void check_trained_network(const models::Network& network, std::size_t classes,
+                           std::uint64_t seed, TrainResult& result);
 
 // Throws UsageError when the TrainingSet is inconsistent (null pointers, width 0, fewer than 2
 // classes, no rows, a row index >= table_rows) and InputError for a training row with a NaN or

@@ -152,31 +152,10 @@ void add_layer_squared_norms(const float* a, const float* g, std::size_t in, std
 
 }  // namespace
 
-void DpSgdOptions::validate() const {
-  if (!(clip_norm > 0.0) || !std::isfinite(clip_norm)) {
-    throw UsageError(fmt::format(
-        "invalid --dp-clip {}: expected a finite clipping norm > 0, the L2 bound on one unit's "
-        "gradient (for example 1.0)",
-        clip_norm));
-  }
-  if (!(noise_multiplier >= 0.0) || !std::isfinite(noise_multiplier)) {
-    throw UsageError(fmt::format(
-        "invalid --dp-noise {}: expected a finite noise multiplier >= 0, the noise standard "
-        "deviation divided by --dp-clip (for example 1.0)",
-        noise_multiplier));
-  }
-  if (!(sampling_rate > 0.0 && sampling_rate <= 1.0)) {
-    throw UsageError(fmt::format(
-        "invalid --dp-sampling-rate {}: expected a probability in (0, 1], the chance that a unit "
-        "enters a batch (for example the batch size divided by the number of units)",
-        sampling_rate));
-  }
-}
-
 std::vector<float> clipped_gradient_sum(models::Network& network, const float* x,
                                         const std::int32_t* y, const std::int32_t* unit_of_row,
                                         std::size_t batch, std::size_t units, double clip_norm,
-                                        std::vector<double>* unit_norms) {
+                                        std::vector<double>* unit_norms, double* loss_sum) {
   if (!(clip_norm > 0.0)) {
     throw UsageError(fmt::format(
         "invalid DP-SGD clipping norm {}: expected a value > 0 (or infinity for no clipping)",
@@ -189,6 +168,9 @@ std::vector<float> clipped_gradient_sum(models::Network& network, const float* x
   if (batch == 0) {
     if (unit_norms != nullptr) {
       unit_norms->assign(units, 0.0);
+    }
+    if (loss_sum != nullptr) {
+      *loss_sum = 0.0;
     }
     return sum;
   }
@@ -216,7 +198,11 @@ std::vector<float> clipped_gradient_sum(models::Network& network, const float* x
 
   // 2. Per-row loss gradients. logit_loss_backward() returns the gradient of the mean loss, which
   //    carries a factor 1 / batch, so multiplying by batch gives each row's own loss gradient.
-  models::logit_loss_backward(errors[count - 1].data(), y, nullptr, batch, last.out);
+  const double mean_loss =
+      models::logit_loss_backward(errors[count - 1].data(), y, nullptr, batch, last.out);
+  if (loss_sum != nullptr) {
+    *loss_sum = mean_loss * static_cast<double>(batch);
+  }
   const float rows = static_cast<float>(batch);
   for (float& v : errors[count - 1]) {
     v *= rows;

@@ -14,26 +14,6 @@
 
 namespace privaudit::training {
 
-struct DpSgdOptions {
-  enum class Unit {
-    kPatient,  // all records of one patient share one clipped gradient (patient-level privacy)
-    kRecord,   // every record has its own clipped gradient (record-level privacy)
-  };
-
-  // Privacy unit whose gradient is clipped as one vector.
-  Unit unit = Unit::kPatient;
-  // C: maximum L2 norm of one unit's gradient after clipping (--dp-clip). Finite, > 0.
-  double clip_norm = 1.0;
-  // sigma: noise standard deviation as a multiple of clip_norm (--dp-noise). Finite, >= 0.
-  double noise_multiplier = 1.0;
-  // q: probability that a unit enters a batch under Poisson sampling (--dp-sampling-rate).
-  // In (0, 1].
-  double sampling_rate = 0.01;
-
-  // Throws UsageError naming the option, its value and the valid range.
-  void validate() const;
-};
-
 // Returns the sum over units of each unit's gradient clipped to L2 norm clip_norm, laid out as
 // Network::gradients(). A unit's gradient is the sum, not the mean, of the per-record loss
 // gradients of its rows. The network's parameters and gradients() are not changed.
@@ -41,7 +21,8 @@ struct DpSgdOptions {
 // x is [batch, network.inputs()], y is [batch], and unit_of_row[batch] gives each row's unit in
 // [0, units). A unit's rows need not be contiguous, and a unit may have no rows (norm 0).
 // clip_norm may be +infinity (no clipping). When unit_norms is not null it receives each unit's
-// gradient norm before clipping, [units].
+// gradient norm before clipping, [units]. When loss_sum is not null it receives the sum over rows of
+// each row's loss at the current parameters.
 //
 // Works for logistic and MLP networks, whose layers are all Dense. It runs one forward and
 // backward pass with per-row loss gradients and takes each unit's norm from the layer inputs a_i
@@ -55,7 +36,8 @@ struct DpSgdOptions {
 std::vector<float> clipped_gradient_sum(models::Network& network, const float* x,
                                         const std::int32_t* y, const std::int32_t* unit_of_row,
                                         std::size_t batch, std::size_t units, double clip_norm,
-                                        std::vector<double>* unit_norms);
+                                        std::vector<double>* unit_norms,
+                                        double* loss_sum = nullptr);
 
 // Adds independent N(0, stddev^2) draws to every value of gradient, drawn with the Box-Muller
 // transform from rng.uniform(). stddev == 0 leaves gradient unchanged and draws nothing. Throws

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -21,10 +22,15 @@ constexpr std::array<TrainOptions::Schedule, 2> kSchedules = {TrainOptions::Sche
 constexpr std::array<TrainOptions::ClassWeighting, 2> kWeightings = {
     TrainOptions::ClassWeighting::kNone, TrainOptions::ClassWeighting::kBalanced};
 
-constexpr std::array<std::string_view, 12> kKeys = {
-    "optimizer",     "learning_rate", "momentum",        "weight_decay",
-    "epochs",        "batch_size",    "warmup_epochs",   "schedule",
-    "class_weighting", "adam_beta1",  "adam_beta2",      "adam_eps"};
+constexpr std::array<TrainOptions::Privacy, 3> kPrivacies = {
+    TrainOptions::Privacy::kOff, TrainOptions::Privacy::kPatient, TrainOptions::Privacy::kRecord};
+
+constexpr std::array<std::string_view, 18> kKeys = {
+    "optimizer",       "learning_rate",    "momentum",          "weight_decay",
+    "epochs",          "batch_size",       "warmup_epochs",     "schedule",
+    "class_weighting", "adam_beta1",       "adam_beta2",        "adam_eps",
+    "privacy",         "dp_clip",          "dp_noise",          "dp_sampling_rate",
+    "dp_target_epsilon", "dp_delta"};
 
 template <typename Enum, std::size_t N>
 Enum parse_enum(std::string_view text, std::string_view option_name,
@@ -82,6 +88,71 @@ void read_double(const nlohmann::json& json, const char* key, double& field) {
                                  it->dump()));
   }
   field = it->get<double>();
+}
+
+// A missing key or null leaves the field unset.
+void read_optional_double(const nlohmann::json& json, const char* key,
+                          std::optional<double>& field) {
+  const auto it = json.find(key);
+  if (it == json.end() || it->is_null()) {
+    return;
+  }
+  double value = 0.0;
+  read_double(json, key, value);
+  field = value;
+}
+
+// JSON has no infinity, so an unclipped dp_clip is written as the string "inf".
+void read_clip(const nlohmann::json& json, double& field) {
+  const auto it = json.find("dp_clip");
+  if (it != json.end() && it->is_string() && it->get<std::string>() == "inf") {
+    field = std::numeric_limits<double>::infinity();
+    return;
+  }
+  read_double(json, "dp_clip", field);
+}
+
+nlohmann::json optional_to_json(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+void validate_privacy(const TrainOptions& o) {
+  if (!(o.dp_clip > 0.0)) {
+    throw UsageError(fmt::format(
+        "--dp-clip {} is invalid: expected a clipping norm > 0 (the L2 bound on one unit's "
+        "gradient, such as 1.0), or inf for no clipping",
+        o.dp_clip));
+  }
+  if (!(o.dp_noise >= 0.0) || !std::isfinite(o.dp_noise)) {
+    throw UsageError(fmt::format(
+        "--dp-noise {} is invalid: expected a finite noise multiplier >= 0 (noise SD divided by "
+        "--dp-clip, such as 1.0)",
+        o.dp_noise));
+  }
+  if (o.dp_sampling_rate && !(*o.dp_sampling_rate > 0.0 && *o.dp_sampling_rate <= 1.0)) {
+    throw UsageError(fmt::format(
+        "--dp-sampling-rate {} is invalid: expected a probability in (0, 1], the chance that a "
+        "unit enters a step's batch, such as 0.01; leave it out for --batch-size / (training "
+        "units)",
+        *o.dp_sampling_rate));
+  }
+  if (o.dp_target_epsilon &&
+      (!(*o.dp_target_epsilon > 0.0) || !std::isfinite(*o.dp_target_epsilon))) {
+    throw UsageError(fmt::format(
+        "--target-epsilon {} is invalid: expected a finite epsilon > 0, such as 8", *o.dp_target_epsilon));
+  }
+  if (o.dp_delta && !(*o.dp_delta > 0.0 && *o.dp_delta < 1.0)) {
+    throw UsageError(fmt::format(
+        "--delta {} is invalid: expected a probability in (0, 1), usually below 1 / (number of "
+        "patients), such as 1e-5; leave it out for 1 / (pool patients)",
+        *o.dp_delta));
+  }
+  if (o.privacy != TrainOptions::Privacy::kOff &&
+      o.class_weighting == TrainOptions::ClassWeighting::kBalanced) {
+    throw UsageError(
+        "--class-weighting balanced cannot be combined with --dp: the weights come from the "
+        "training labels, which DP-SGD would have to account for. Use --class-weighting none");
+  }
 }
 
 void read_count(const nlohmann::json& json, const char* key, std::size_t& field) {
@@ -177,6 +248,8 @@ void TrainOptions::validate() const {
         "training option adam_eps {} is invalid: expected a finite number > 0, such as 1e-8",
         adam_eps));
   }
+
+  validate_privacy(*this);
 }
 
 nlohmann::json TrainOptions::to_json() const {
@@ -193,6 +266,12 @@ nlohmann::json TrainOptions::to_json() const {
       {"adam_beta1", adam_beta1},
       {"adam_beta2", adam_beta2},
       {"adam_eps", adam_eps},
+      {"privacy", to_string(privacy)},
+      {"dp_clip", std::isinf(dp_clip) ? nlohmann::json("inf") : nlohmann::json(dp_clip)},
+      {"dp_noise", dp_noise},
+      {"dp_sampling_rate", optional_to_json(dp_sampling_rate)},
+      {"dp_target_epsilon", optional_to_json(dp_target_epsilon)},
+      {"dp_delta", optional_to_json(dp_delta)},
   };
 }
 
@@ -216,6 +295,12 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& json) {
   read_double(json, "adam_beta1", options.adam_beta1);
   read_double(json, "adam_beta2", options.adam_beta2);
   read_double(json, "adam_eps", options.adam_eps);
+  read_enum(json, "privacy", options.privacy, &parse_privacy);
+  read_clip(json, options.dp_clip);
+  read_double(json, "dp_noise", options.dp_noise);
+  read_optional_double(json, "dp_sampling_rate", options.dp_sampling_rate);
+  read_optional_double(json, "dp_target_epsilon", options.dp_target_epsilon);
+  read_optional_double(json, "dp_delta", options.dp_delta);
   options.validate();
   return options;
 }
@@ -250,6 +335,18 @@ std::string to_string(TrainOptions::ClassWeighting weighting) {
   throw InternalError(fmt::format("unknown class weighting {}", static_cast<int>(weighting)));
 }
 
+std::string to_string(TrainOptions::Privacy privacy) {
+  switch (privacy) {
+    case TrainOptions::Privacy::kOff:
+      return "off";
+    case TrainOptions::Privacy::kPatient:
+      return "patient";
+    case TrainOptions::Privacy::kRecord:
+      return "record";
+  }
+  throw InternalError(fmt::format("unknown privacy unit {}", static_cast<int>(privacy)));
+}
+
 TrainOptions::Optimizer parse_optimizer(std::string_view text) {
   return parse_enum(text, "optimizer", kOptimizers);
 }
@@ -260,6 +357,15 @@ TrainOptions::Schedule parse_schedule(std::string_view text) {
 
 TrainOptions::ClassWeighting parse_class_weighting(std::string_view text) {
   return parse_enum(text, "class weighting", kWeightings);
+}
+
+TrainOptions::Privacy parse_privacy(std::string_view text) {
+  return parse_enum(text, "--dp privacy unit", kPrivacies);
+}
+
+std::size_t dp_steps_per_epoch(double sampling_rate) {
+  const double steps = std::round(1.0 / sampling_rate);
+  return steps < 1.0 ? 1 : static_cast<std::size_t>(steps);
 }
 
 }  // namespace privaudit::training

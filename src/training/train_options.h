@@ -1,8 +1,9 @@
-// Training recipe of one model: optimizer, learning-rate schedule, epochs, batch size and class
-// weighting.
+// Training recipe of one model: optimizer, learning-rate schedule, epochs, batch size, class
+// weighting and, optionally, differentially private training (DP-SGD).
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ struct TrainOptions {
   enum class ClassWeighting {
     kNone,      // every record weighs 1
     kBalanced,  // a record of class c weighs N / (classes * n_c) over the model's training rows
+  };
+  enum class Privacy {
+    kOff,      // ordinary minibatch training
+    kPatient,  // DP-SGD with one patient (all of a patient's records) as the privacy unit
+    kRecord,   // DP-SGD with one record as the privacy unit
   };
 
   Optimizer optimizer = Optimizer::kAdam;
@@ -52,6 +58,26 @@ struct TrainOptions {
   // Adam term added to the denominator for numerical stability, > 0.
   double adam_eps = 1e-8;
 
+  // DP-SGD (Abadi et al. 2016), used when privacy is not kOff. Each step Poisson-samples units
+  // with rate dp_sampling_rate, clips each sampled unit's summed gradient to L2 norm dp_clip, adds
+  // N(0, (dp_noise * dp_clip)^2) noise to the sum and divides by the expected units per step. An
+  // epoch is round(1 / dp_sampling_rate) steps, so `epochs` keeps its meaning of passes over the
+  // data; batch_size only sets the default sampling rate.
+  Privacy privacy = Privacy::kOff;
+  // --dp-clip: C, the L2 bound on one unit's gradient. > 0; +infinity turns clipping off.
+  double dp_clip = 1.0;
+  // --dp-noise: sigma, the noise SD divided by dp_clip. Finite, >= 0 (0 gives no guarantee).
+  // Replaced by calibration when dp_target_epsilon is set.
+  double dp_noise = 1.0;
+  // --dp-sampling-rate: q in (0, 1]. Unset: batch_size / (expected training units of a model).
+  std::optional<double> dp_sampling_rate;
+  // --target-epsilon: when set, dp_noise becomes the smallest sigma whose accounted epsilon over
+  // the whole run is at most this value. Finite, > 0.
+  std::optional<double> dp_target_epsilon;
+  // --delta: delta of the (epsilon, delta) guarantee, in (0, 1). Unset: 1 / (patients in the
+  // audit pool), or 1 / (pool records) with record-level privacy.
+  std::optional<double> dp_delta;
+
   // Throws UsageError naming the command-line option (--lr, --batch-size, ...) or, for the Adam
   // settings, which have none, the field, with its value, the valid range and a typical value.
   void validate() const;
@@ -71,10 +97,16 @@ std::string to_string(TrainOptions::Optimizer optimizer);
 std::string to_string(TrainOptions::Schedule schedule);
 // "none" or "balanced".
 std::string to_string(TrainOptions::ClassWeighting weighting);
+// "off", "patient" or "record".
+std::string to_string(TrainOptions::Privacy privacy);
 
 // Parse the strings above. Each throws UsageError listing the valid values.
 TrainOptions::Optimizer parse_optimizer(std::string_view text);
 TrainOptions::Schedule parse_schedule(std::string_view text);
 TrainOptions::ClassWeighting parse_class_weighting(std::string_view text);
+TrainOptions::Privacy parse_privacy(std::string_view text);
+
+// Optimizer steps of one DP-SGD epoch at sampling rate q: round(1 / q), at least 1.
+std::size_t dp_steps_per_epoch(double sampling_rate);
 
 }  // namespace privaudit::training

@@ -57,6 +57,71 @@ TEST(TrainOptions, RejectsEachInvalidField) {
   expect_invalid([](TrainOptions& o) { o.adam_eps = 0; }, "adam_eps 0 is invalid");
 }
 
+TEST(TrainOptions, RejectsInvalidPrivacySettings) {
+  // Each case names the option, the value and the valid range.
+  const auto expect_invalid = [](auto mutate, const char* fragment, const char* range) {
+    TrainOptions options;
+    options.privacy = TrainOptions::Privacy::kPatient;
+    mutate(options);
+    const std::string message = validate_message(options);
+    EXPECT_NE(message.find(fragment), std::string::npos) << message;
+    EXPECT_NE(message.find(range), std::string::npos) << message;
+  };
+  expect_invalid([](TrainOptions& o) { o.dp_clip = 0; }, "--dp-clip 0 is invalid", "> 0");
+  expect_invalid([](TrainOptions& o) { o.dp_clip = -2; }, "--dp-clip -2 is invalid", "> 0");
+  expect_invalid([](TrainOptions& o) { o.dp_clip = NAN; }, "--dp-clip nan is invalid", "> 0");
+  expect_invalid([](TrainOptions& o) { o.dp_noise = -1; }, "--dp-noise -1 is invalid", ">= 0");
+  expect_invalid([](TrainOptions& o) { o.dp_noise = INFINITY; }, "--dp-noise inf", ">= 0");
+  expect_invalid([](TrainOptions& o) { o.dp_sampling_rate = 0.0; },
+                 "--dp-sampling-rate 0 is invalid", "(0, 1]");
+  expect_invalid([](TrainOptions& o) { o.dp_sampling_rate = 1.5; },
+                 "--dp-sampling-rate 1.5 is invalid", "(0, 1]");
+  expect_invalid([](TrainOptions& o) { o.dp_target_epsilon = 0.0; },
+                 "--target-epsilon 0 is invalid", "> 0");
+  expect_invalid([](TrainOptions& o) { o.dp_target_epsilon = -3.0; },
+                 "--target-epsilon -3 is invalid", "> 0");
+  expect_invalid([](TrainOptions& o) { o.dp_target_epsilon = INFINITY; },
+                 "--target-epsilon inf is invalid", "finite");
+  expect_invalid([](TrainOptions& o) { o.dp_delta = 0.0; }, "--delta 0 is invalid", "(0, 1)");
+  expect_invalid([](TrainOptions& o) { o.dp_delta = 1.0; }, "--delta 1 is invalid", "(0, 1)");
+  expect_invalid(
+      [](TrainOptions& o) { o.class_weighting = TrainOptions::ClassWeighting::kBalanced; },
+      "--class-weighting balanced cannot be combined with --dp", "none");
+}
+
+TEST(TrainOptions, PrivacyLimitsAccepted) {
+  TrainOptions options;
+  options.privacy = TrainOptions::Privacy::kRecord;
+  options.dp_clip = INFINITY;
+  options.dp_noise = 0.0;
+  options.dp_sampling_rate = 1.0;
+  options.dp_delta = 1e-9;
+  EXPECT_EQ(validate_message(options), "");
+}
+
+TEST(TrainOptions, PrivacyJsonRoundTrip) {
+  TrainOptions options;
+  options.privacy = TrainOptions::Privacy::kPatient;
+  options.dp_clip = INFINITY;
+  options.dp_noise = 0.7;
+  options.dp_sampling_rate = 0.02;
+  options.dp_target_epsilon = 10.0;
+  const nlohmann::json json = options.to_json();
+  EXPECT_EQ(json.at("privacy"), "patient");
+  EXPECT_EQ(json.at("dp_clip"), "inf");
+  EXPECT_TRUE(json.at("dp_delta").is_null());
+  const TrainOptions back = TrainOptions::from_json(json);
+  EXPECT_EQ(back.to_json(), json);
+  EXPECT_TRUE(std::isinf(back.dp_clip));
+  EXPECT_EQ(back.dp_sampling_rate, 0.02);
+  EXPECT_EQ(back.dp_target_epsilon, 10.0);
+  EXPECT_FALSE(back.dp_delta.has_value());
+  // A recipe written before DP-SGD existed reads as privacy off.
+  EXPECT_EQ(TrainOptions::from_json({{"epochs", 3}}).privacy, TrainOptions::Privacy::kOff);
+  EXPECT_NE(usage_message({{"privacy", "patients"}}).find("off, patient, record"),
+            std::string::npos);
+}
+
 TEST(TrainOptions, MessageGivesRangeAndExample) {
   TrainOptions options;
   options.learning_rate = -1;
