@@ -83,7 +83,19 @@ CommandLine::CommandLine()
   add_analysis_options(*audit, options_);
   add_common(audit);
 
-  subcommands_ = {plan, train, analyze, report, audit};
+  CLI::App* sweep = app_.add_subcommand(
+      "sweep",
+      "Train and audit several recipes on one plan: model capacities or DP-SGD epsilons");
+  add_run_argument(*sweep, options_);
+  for (CLI::Option* option : add_data_options(*sweep, options_)) plan_options_.push_back(option);
+  for (CLI::Option* option : add_plan_options(*sweep, options_)) plan_options_.push_back(option);
+  for (CLI::Option* option : add_recipe_options(*sweep, options_)) recipe_options_.push_back(option);
+  add_execution_options(*sweep, options_);
+  add_analysis_options(*sweep, options_);
+  add_sweep_options(*sweep, options_);
+  add_common(sweep);
+
+  subcommands_ = {plan, train, analyze, report, audit, sweep};
 }
 
 CLI::App* CommandLine::find_subcommand(const std::string& name) const {
@@ -115,7 +127,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     for (CLI::App* sub : subcommands_) names.insert(sub->get_name());
     const std::string suggestion = closest_name(args[0], names);
     throw UsageError(fmt::format("unknown subcommand '{}'{}; the subcommands are plan, train, analyze, "
-                                 "report and audit (run `privaudit --help`)",
+                                 "report, audit and sweep (run `privaudit --help`)",
                                  args[0], suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)));
   }
 

@@ -22,7 +22,7 @@ class CommandLine {
   // arguments, with the closest valid name for a typo.
   std::optional<int> parse(int argc, char** argv);
 
-  // "plan", "train", "analyze" or "audit".
+  // "plan", "train", "analyze", "report", "audit" or "sweep".
   const std::string& subcommand() const { return subcommand_; }
   CommandOptions& options() { return options_; }
   // True when any model or training option was given (on the command line or in the config file).

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <optional>
 
 #include "core/error.h"
 
@@ -27,6 +28,19 @@ CLI::Validator whole_number() {
       "", "whole number");
 }
 
+// Parses an optional number option: empty text leaves it unset.
+std::optional<double> optional_number(const char* option, const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  const char* end = text.data() + text.size();
+  double value = 0.0;
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || stop != end) {
+    throw UsageError(fmt::format("{} '{}' is invalid: expected a number, such as {}", option, text,
+                                 option == std::string("--delta") ? "1e-5" : "0.01"));
+  }
+  return value;
+}
+
 }  // namespace
 
 void CommandOptions::resolve() {
@@ -34,6 +48,16 @@ void CommandOptions::resolve() {
   train.optimizer = training::parse_optimizer(optimizer);
   train.schedule = training::parse_schedule(schedule);
   train.class_weighting = training::parse_class_weighting(class_weighting);
+  train.privacy = training::parse_privacy(privacy);
+  train.dp_sampling_rate = optional_number("--dp-sampling-rate", dp_sampling_rate);
+  train.dp_target_epsilon = optional_number("--target-epsilon", target_epsilon);
+  train.dp_delta = optional_number("--delta", delta);
+  if (train.privacy == training::TrainOptions::Privacy::kOff &&
+      (train.dp_sampling_rate || train.dp_target_epsilon || train.dp_delta)) {
+    throw UsageError(
+        "--dp-sampling-rate, --target-epsilon and --delta apply to DP-SGD only: add --dp patient "
+        "(or --dp record), or leave them out");
+  }
   if (lira_center == "median") {
     analysis.attacks.lira.center = attacks::LiraOptions::Center::kMedian;
   } else if (lira_center == "mean") {
@@ -118,6 +142,7 @@ std::vector<CLI::Option*> add_plan_options(CLI::App& app, CommandOptions& option
 std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& options) {
   training::TrainOptions& train = options.train;
   const std::string group = "Model and training recipe";
+  const std::string dp_group = "Differential privacy (DP-SGD)";
   return {
       app.add_option("--model", options.model_kind, "Architecture: logistic, mlp or resnet")
           ->capture_default_str()
@@ -154,6 +179,26 @@ std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& opti
                      "none, or balanced (weight each class by N / (classes * n_class))")
           ->capture_default_str()
           ->group(group),
+      app.add_option("--dp", options.privacy,
+                     "DP-SGD privacy unit: off, patient (all of a patient's records) or record")
+          ->capture_default_str()
+          ->group(dp_group),
+      app.add_option("--dp-clip", train.dp_clip, "L2 bound C on one unit's gradient (inf: no clipping)")
+          ->capture_default_str()
+          ->group(dp_group),
+      app.add_option("--dp-noise", train.dp_noise,
+                     "Noise multiplier sigma: noise SD = sigma * C (ignored with --target-epsilon)")
+          ->capture_default_str()
+          ->group(dp_group),
+      app.add_option("--dp-sampling-rate", options.dp_sampling_rate,
+                     "Poisson sampling rate q in (0, 1] (default: batch size / training units)")
+          ->group(dp_group),
+      app.add_option("--target-epsilon", options.target_epsilon,
+                     "Calibrate sigma to reach this epsilon over the whole training run")
+          ->group(dp_group),
+      app.add_option("--delta", options.delta,
+                     "delta of the (epsilon, delta) guarantee (default: 1 / pool patients)")
+          ->group(dp_group),
   };
 }
 
@@ -230,6 +275,43 @@ std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& op
           ->capture_default_str()
           ->group(group),
   };
+}
+
+}  // namespace privaudit::cli
+
+namespace privaudit::cli {
+
+std::vector<CLI::Option*> add_sweep_options(CLI::App& app, CommandOptions& options) {
+  const std::string group = "Sweep";
+  return {
+      app.add_option("--capacities", options.capacities,
+                     "Models to compare: logistic, mlp:WIDTH[xDEPTH], resnet:WIDTH[xBLOCKS] "
+                     "(default: logistic,mlp:16,mlp:64,mlp:256,mlp:1024,resnet:128x2)")
+          ->delimiter(',')
+          ->group(group),
+      app.add_option("--epsilons", options.epsilons,
+                     "DP-SGD target epsilons of the --model recipe, inf for no DP-SGD, such as "
+                     "1,10,100,1000,inf")
+          ->delimiter(',')
+          ->group(group),
+  };
+}
+
+std::vector<double> parse_epsilons(const std::vector<std::string>& texts) {
+  std::vector<double> values;
+  for (const std::string& text : texts) {
+    double value = 0.0;
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc() || stop != end) {
+      throw UsageError(fmt::format(
+          "--epsilons entry '{}' is invalid: expected a number > 0 or inf, such as "
+          "1,10,100,1000,inf",
+          text));
+    }
+    values.push_back(value);
+  }
+  return values;
 }
 
 }  // namespace privaudit::cli

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 #include "data/data_options.h"
 #include "models/model_spec.h"
@@ -30,10 +31,18 @@ struct CommandOptions {
   std::string optimizer = "adam";
   std::string schedule = "cosine";
   std::string class_weighting = "none";
+  std::string privacy = "off";
+  // Optional numbers stay text so that "not given" differs from every value.
+  std::string dp_sampling_rate;
+  std::string target_epsilon;
+  std::string delta;
   run::ExecutionOptions execution;
   run::AnalysisOptions analysis;
   std::string lira_center = "median";
   std::string lira_variance = "per-record";
+  // sweep: model specs, and epsilons as text ("inf" allowed).
+  std::vector<std::string> capacities;
+  std::vector<std::string> epsilons;
 
   // Converts the text-valued enums into the option structs. Throws UsageError on a bad value.
   void resolve();
@@ -47,5 +56,10 @@ std::vector<CLI::Option*> add_plan_options(CLI::App& app, CommandOptions& option
 std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& options);
 std::vector<CLI::Option*> add_execution_options(CLI::App& app, CommandOptions& options);
 std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& options);
+std::vector<CLI::Option*> add_sweep_options(CLI::App& app, CommandOptions& options);
+
+// Parses --epsilons entries; "inf" means training without DP-SGD. Throws UsageError naming an
+// entry that is not a number.
+std::vector<double> parse_epsilons(const std::vector<std::string>& texts);
 
 }  // namespace privaudit::cli

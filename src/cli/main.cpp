@@ -25,6 +25,7 @@
 #include "run/report_stage.h"
 #include "run/run_layout.h"
 #include "run/summary_text.h"
+#include "run/sweep_stage.h"
 #include "run/train_stage.h"
 
 namespace {
@@ -92,11 +93,53 @@ void check_same_plan(const fs::path& dir, const CommandOptions& options, const s
   }
 }
 
+// Removes a run folder that this invocation planned when no model file was written into it.
+void remove_unstarted_run(const fs::path& dir) {
+  const fs::path models = privaudit::run::RunLayout{dir}.models_dir();
+  std::error_code error;
+  if (fs::exists(models) && !fs::is_empty(models, error)) return;
+  fs::remove_all(dir, error);
+  if (error) spdlog::warn("could not remove the unused run folder '{}': {}", dir.string(), error.message());
+}
+
 // Prints the summary and fails when stdout cannot take it (a full disk, a closed pipe).
 void print_to_stdout(const std::string& text) {
   std::cout << text;
   std::cout.flush();
   if (!std::cout) throw privaudit::IoError("writing the summary to stdout failed");
+}
+
+// sweep: plan unless already planned, then train, analyze and report each recipe.
+int run_sweep(privaudit::cli::CommandLine& command_line, CommandOptions& options, const fs::path& dir) {
+  namespace run = privaudit::run;
+  options.analysis.validate();
+  if (!options.capacities.empty() && !options.epsilons.empty()) {
+    throw privaudit::UsageError(
+        "give --capacities or --epsilons, not both: a sweep varies one thing at a time");
+  }
+  const run::Recipe base{options.model, options.train};
+  base.model.validate();
+  base.train.validate();
+  const run::SweepKind kind =
+      options.epsilons.empty() ? run::SweepKind::kCapacity : run::SweepKind::kEpsilon;
+  const std::vector<run::SweepRecipe> recipes =
+      kind == run::SweepKind::kCapacity
+          ? run::capacity_recipes(base, options.capacities.empty() ? run::default_capacities()
+                                                                    : options.capacities)
+          : run::epsilon_recipes(base, privaudit::cli::parse_epsilons(options.epsilons));
+  if (run::is_planned(dir)) {
+    check_same_plan(dir, options, command_line.given_plan_options());
+    spdlog::info("run folder '{}' is already planned; continuing its sweep", dir.string());
+  } else {
+    options.analysis.attacks.validate_for_models(options.plan.models);
+    run::run_plan_stage(dir, options.data, options.plan);
+  }
+  const nlohmann::json sweep =
+      run::run_sweep_stage(dir, kind, recipes, options.execution, options.analysis, &stop_requested);
+  print_to_stdout(run::format_sweep_summary(sweep) +
+                  fmt::format("Sweep: {}/sweep.json, {}/sweep.csv\nReport: {}\n", dir.string(),
+                              dir.string(), (dir / "report.html").string()));
+  return 0;
 }
 
 int run_cli(int argc, char** argv) {
@@ -132,8 +175,11 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
 
+  if (subcommand == "sweep") return run_sweep(command_line, options, dir);
+
   // audit: plan unless already planned, then train what is missing, then analyze.
   options.analysis.validate();
+  bool planned_now = false;
   if (privaudit::run::is_planned(dir)) {
     check_same_plan(dir, options, command_line.given_plan_options());
     spdlog::info("run folder '{}' is already planned; continuing it", dir.string());
@@ -142,10 +188,18 @@ int run_cli(int argc, char** argv) {
     options.model.validate();
     options.train.validate();
     privaudit::run::run_plan_stage(dir, options.data, options.plan);
+    planned_now = !fs::exists(privaudit::run::RunLayout{dir}.models_dir());
   }
   std::optional<privaudit::run::Recipe> recipe;
   if (command_line.recipe_given()) recipe = privaudit::run::Recipe{options.model, options.train};
-  privaudit::run::run_train_stage(dir, recipe, options.execution, &stop_requested);
+  try {
+    privaudit::run::run_train_stage(dir, recipe, options.execution, &stop_requested);
+  } catch (const privaudit::UsageError&) {
+    // A recipe rejected before any model was trained (an unreachable --target-epsilon, DP-SGD
+    // with a resnet) leaves no half-made run folder behind.
+    if (planned_now) remove_unstarted_run(dir);
+    throw;
+  }
   const nlohmann::json summary = privaudit::run::run_analyze_stage(dir, options.analysis);
   const fs::path report = privaudit::run::run_report_stage(dir);
   print_to_stdout(privaudit::run::format_summary(summary) + fmt::format("Report: {}\n", report.string()));

@@ -12,6 +12,8 @@
 #include "core/random.h"
 #include "risk/patient_risk.h"
 #include "risk/record_risk.h"
+#include "stats/auc.h"
+#include "stats/normal.h"
 
 namespace privaudit::risk {
 namespace {
@@ -135,9 +137,58 @@ std::vector<TailCount> count_tails(std::span<const double> auc_all,
   return counts;
 }
 
+BoundCheck check_bound(std::span<const double> auc_half_a, std::span<const double> auc_half_b,
+                       std::span<const std::uint32_t> n_in_b,
+                       std::span<const std::uint32_t> n_out_b, double bound) {
+  PRIVAUDIT_CHECK(auc_half_b.size() == auc_half_a.size() && n_in_b.size() == auc_half_a.size() &&
+                      n_out_b.size() == auc_half_a.size(),
+                  fmt::format("bound check arrays differ in length: half A {}, half B {}, IN {}, "
+                              "OUT {}",
+                              auc_half_a.size(), auc_half_b.size(), n_in_b.size(),
+                              n_out_b.size()));
+  if (!(bound >= 0.5 && bound < 1.0)) {
+    throw UsageError(fmt::format(
+        "invalid AUC bound {}: expected a value in [0.5, 1), since a bound of 1 excludes nothing",
+        bound));
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  BoundCheck check;
+  check.bound = bound;
+  check.max_holdout_auc = nan;
+  check.max_z = nan;
+  const auto testable = [&](std::size_t u) {
+    return n_in_b[u] >= kBoundCheckMinModels && n_out_b[u] >= kBoundCheckMinModels;
+  };
+
+  // 1. Selection, confirmation and the number of tests.
+  for (std::size_t u = 0; u < auc_half_a.size(); ++u) {
+    if (!std::isnan(auc_half_b[u]) && !(auc_half_b[u] <= check.max_holdout_auc)) {
+      check.max_holdout_auc = auc_half_b[u];
+    }
+    if (!(auc_half_a[u] > bound)) continue;
+    ++check.selected;
+    check.confirmed += auc_half_b[u] > bound;
+    check.tested += testable(u);
+  }
+
+  // 2. One-sided tests at the Bonferroni level.
+  check.z = check.tested > 0
+                ? stats::normal_quantile(1.0 - kBoundCheckAlpha / static_cast<double>(check.tested))
+                : nan;
+  for (std::size_t u = 0; u < auc_half_a.size(); ++u) {
+    if (!(auc_half_a[u] > bound) || !testable(u) || std::isnan(auc_half_b[u])) continue;
+    const double se = stats::hanley_mcneil_se(bound, n_in_b[u], n_out_b[u]);
+    const double z = (auc_half_b[u] - bound) / se;
+    if (!(z <= check.max_z)) check.max_z = z;
+    check.beyond_se += z > check.z;
+  }
+  return check;
+}
+
 TailReport confirm_tails(const MembershipSignals& signals,
                          std::span<const std::int32_t> patient_of_record, std::size_t patients,
-                         std::span<const double> thresholds, std::uint64_t seed) {
+                         std::span<const double> thresholds, std::uint64_t seed,
+                         std::optional<double> auc_bound) {
   // 1. Check the thresholds before the expensive work.
   const std::vector<double> levels = resolve_thresholds(thresholds);
   signals.validate();
@@ -156,6 +207,24 @@ TailReport confirm_tails(const MembershipSignals& signals,
                                     max_record_aucs(on_b.patients), levels);
   report.patients_joint = count_tails(joint_aucs(all.patients), joint_aucs(on_a.patients),
                                       joint_aucs(on_b.patients), levels);
+  if (auc_bound) {
+    std::vector<std::uint32_t> n_in(on_b.records.size());
+    std::vector<std::uint32_t> n_out(on_b.records.size());
+    for (std::size_t i = 0; i < n_in.size(); ++i) {
+      n_in[i] = on_b.records[i].n_in;
+      n_out[i] = on_b.records[i].n_out;
+    }
+    report.records_bound = check_bound(binormal_aucs(on_a.records), binormal_aucs(on_b.records),
+                                       n_in, n_out, *auc_bound);
+    n_in.resize(on_b.patients.size());
+    n_out.resize(on_b.patients.size());
+    for (std::size_t p = 0; p < n_in.size(); ++p) {
+      n_in[p] = on_b.patients[p].n_in;
+      n_out[p] = on_b.patients[p].n_out;
+    }
+    report.patients_bound = check_bound(joint_aucs(on_a.patients), joint_aucs(on_b.patients),
+                                        n_in, n_out, *auc_bound);
+  }
   report.half_a = std::move(halves.half_a);
   report.half_b = std::move(halves.half_b);
   return report;

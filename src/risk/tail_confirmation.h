@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -38,12 +39,47 @@ struct TailCount {
   double mean_holdout_auc = 0.0;
 };
 
+// Confirmed tail against a ceiling on the AUC, such as the maximum membership AUC that a
+// differential-privacy guarantee allows. Units are selected on half A and measured on half B.
+// Each selected unit is a one-sided test of "true AUC <= bound" with z = (half-B AUC - bound) /
+// SE0, where SE0 is the Hanley-McNeil standard error at AUC = bound with the unit's half-B IN and
+// OUT model counts: the SE under the null, which does not shrink to 0 as an estimate nears 1.
+// Hundreds of units are tested at once, so a unit counts as beyond_se only at the Bonferroni level
+// kBoundCheckAlpha / selected: a family-wise 5% false-alarm rate. Units with fewer than
+// kBoundCheckMinModels IN or OUT models on half B are counted but not tested, because the binormal
+// AUC of a handful of models has far heavier tails than the normal approximation.
+struct BoundCheck {
+  double bound = 1.0;            // AUC ceiling in [0.5, 1]
+  std::size_t selected = 0;      // units with half-A AUC > bound
+  std::size_t confirmed = 0;     // selected units with half-B AUC > bound
+  std::size_t tested = 0;        // selected units with enough half-B models for the test
+  // Critical z of the Bonferroni-corrected test: the normal quantile of 1 - alpha / tested.
+  // NaN when nothing was tested.
+  double z = 0.0;
+  // Tested units with z statistic above the critical z: above the ceiling by more than
+  // estimation noise explains.
+  std::size_t beyond_se = 0;
+  // Largest z statistic over the tested units, NaN when none was tested.
+  double max_z = 0.0;
+  // Largest half-B AUC over all units (not only the selected ones), NaN when none has one.
+  double max_holdout_auc = 0.0;
+};
+
+// Family-wise false-alarm rate of BoundCheck::beyond_se.
+inline constexpr double kBoundCheckAlpha = 0.05;
+// Fewest half-B IN and OUT models each for a unit to be tested against the bound.
+inline constexpr std::uint32_t kBoundCheckMinModels = 8;
+
 struct TailReport {
   std::vector<TailCount> records;         // records by binormal AUC, one entry per threshold
   std::vector<TailCount> patients_max;    // patients by the maximum binormal AUC of their records
   std::vector<TailCount> patients_joint;  // patients by the joint-test binormal AUC
   std::vector<std::uint32_t> half_a;      // selection models, ascending
   std::vector<std::uint32_t> half_b;      // hold-out models, ascending
+  // Only when confirm_tails() was given an AUC bound: records by binormal AUC, patients by joint
+  // binormal AUC.
+  std::optional<BoundCheck> records_bound;
+  std::optional<BoundCheck> patients_bound;
 };
 
 // Disjoint halves of the model indices 0..models-1, each ascending.
@@ -71,6 +107,14 @@ std::vector<TailCount> count_tails(std::span<const double> auc_all,
 // ids, pass each record as its own patient. Empty `thresholds` means kDefaultTailThresholds.
 TailReport confirm_tails(const MembershipSignals& signals,
                          std::span<const std::int32_t> patient_of_record, std::size_t patients,
-                         std::span<const double> thresholds, std::uint64_t seed);
+                         std::span<const double> thresholds, std::uint64_t seed,
+                         std::optional<double> auc_bound = std::nullopt);
+
+// Checks half-B AUCs against `bound` for the units whose half-A AUC exceeds it. All spans have
+// one entry per unit: n_in_b and n_out_b are the unit's IN and OUT model counts on half B.
+// Throws UsageError for a bound outside [0.5, 1).
+BoundCheck check_bound(std::span<const double> auc_half_a, std::span<const double> auc_half_b,
+                       std::span<const std::uint32_t> n_in_b,
+                       std::span<const std::uint32_t> n_out_b, double bound);
 
 }  // namespace privaudit::risk

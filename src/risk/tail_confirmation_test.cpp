@@ -266,5 +266,81 @@ TEST(ConfirmTails, InvalidThresholdRejectedFirst) {
                UsageError);
 }
 
+// Hand-computed units, bound 0.8. With 16 IN and 16 OUT models the Hanley-McNeil SE at AUC 0.8
+// is 0.0797130 (Python with the 1982 formula), and three units are tested, so the critical z is
+// Phi^-1(1 - 0.05 / 3) = 2.1280452 (scipy 1.10.1 scipy.stats.norm.isf(0.05 / 3)).
+//   u0: A 0.90, B 0.99 -> selected, confirmed, z 2.38355: beyond SE
+//   u1: A 0.85, B 0.90 -> selected, confirmed, z 1.2545: within SE
+//   u2: A 0.85, B 0.70 -> selected only
+//   u3: A 0.70, B 0.995 -> not selected, but its half-B AUC is the largest
+//   u4: A 0.95, B 0.99, 4 IN models -> selected and confirmed, too few models to test
+//   u5: A NaN,  B NaN -> never counts
+TEST(BoundCheck, HandComputedCounts) {
+  const double nan = std::nan("");
+  const std::vector<double> a = {0.90, 0.85, 0.85, 0.70, 0.95, nan};
+  const std::vector<double> b = {0.99, 0.90, 0.70, 0.995, 0.99, nan};
+  const std::vector<std::uint32_t> n_in = {16, 16, 16, 16, 4, 16};
+  const std::vector<std::uint32_t> n_out = {16, 16, 16, 16, 28, 16};
+  const BoundCheck check = check_bound(a, b, n_in, n_out, 0.8);
+  EXPECT_EQ(check.bound, 0.8);
+  EXPECT_EQ(check.selected, 4u);
+  EXPECT_EQ(check.confirmed, 3u);
+  EXPECT_EQ(check.tested, 3u);
+  EXPECT_NEAR(check.z, 2.1280452, 1e-6);
+  EXPECT_EQ(check.beyond_se, 1u);
+  EXPECT_NEAR(check.max_z, 2.3835500, 1e-6);
+  EXPECT_EQ(check.max_holdout_auc, 0.995);
+}
+
+// One tested unit: the plain one-sided 5% test, critical z 1.6448536. With 16 and 16 models
+// B = 0.8 + 1.65 * 0.0797130 = 0.93153 is beyond and 0.8 + 1.64 * 0.0797130 = 0.93073 is not.
+TEST(BoundCheck, SingleTestedUnitUsesPlainLevel) {
+  const std::vector<double> a = {0.9};
+  const std::vector<std::uint32_t> n = {16};
+  const std::vector<double> beyond = {0.93153};
+  const BoundCheck check = check_bound(a, beyond, n, n, 0.8);
+  EXPECT_NEAR(check.z, 1.6448536, 1e-6);
+  EXPECT_EQ(check.beyond_se, 1u);
+  const std::vector<double> within = {0.93073};
+  EXPECT_EQ(check_bound(a, within, n, n, 0.8).beyond_se, 0u);
+}
+
+TEST(BoundCheck, NothingSelected) {
+  const std::vector<double> a = {0.6, 0.7};
+  const std::vector<double> b = {0.99, 0.5};
+  const std::vector<std::uint32_t> n = {16, 16};
+  const BoundCheck check = check_bound(a, b, n, n, 0.8);
+  EXPECT_EQ(check.selected, 0u);
+  EXPECT_EQ(check.tested, 0u);
+  EXPECT_TRUE(std::isnan(check.z));
+  EXPECT_TRUE(std::isnan(check.max_z));
+  EXPECT_EQ(check.beyond_se, 0u);
+  EXPECT_EQ(check.max_holdout_auc, 0.99);
+}
+
+TEST(BoundCheck, RejectsBoundOutsideRange) {
+  const std::vector<double> v = {0.5};
+  const std::vector<std::uint32_t> n = {16};
+  EXPECT_THROW(check_bound(v, v, n, n, 1.0), UsageError);
+  EXPECT_THROW(check_bound(v, v, n, n, 0.4), UsageError);
+  EXPECT_THROW(check_bound(v, v, n, n, std::nan("")), UsageError);
+}
+
+TEST(BoundCheck, ConfirmTailsReportsBoundOnlyWhenGiven) {
+  const PlantedRecord f;
+  const TailReport without = confirm_tails(f.view(), f.patient_of_record, f.kRecords, {}, kSeed);
+  EXPECT_FALSE(without.records_bound.has_value());
+  EXPECT_FALSE(without.patients_bound.has_value());
+  const TailReport with = confirm_tails(f.view(), f.patient_of_record, f.kRecords, {}, kSeed, 0.9);
+  ASSERT_TRUE(with.records_bound.has_value());
+  ASSERT_TRUE(with.patients_bound.has_value());
+  // The half-A selection above 0.9 is the same set the 0.9 tail count selects.
+  const auto at_09 = std::find_if(with.records.begin(), with.records.end(),
+                                  [](const TailCount& c) { return c.threshold == 0.9; });
+  ASSERT_NE(at_09, with.records.end());
+  EXPECT_EQ(with.records_bound->selected, at_09->selected);
+  EXPECT_EQ(with.records_bound->confirmed, at_09->confirmed);
+}
+
 }  // namespace
 }  // namespace privaudit::risk

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <numeric>
 
@@ -54,6 +55,18 @@ nlohmann::json distribution(std::vector<double> values) {
   }
   out["max"] = values.back();
   return out;
+}
+
+nlohmann::json bound_check_json(const risk::BoundCheck& check) {
+  return {{"bound", check.bound},
+          {"selected", check.selected},
+          {"confirmed", check.confirmed},
+          {"tested", check.tested},
+          {"min_models", risk::kBoundCheckMinModels},
+          {"z", finite_or_null(check.z)},
+          {"beyond_se", check.beyond_se},
+          {"max_z", finite_or_null(check.max_z)},
+          {"max_holdout_auc", finite_or_null(check.max_holdout_auc)}};
 }
 
 nlohmann::json tails_to_json(const std::vector<risk::TailCount>& tails) {
@@ -333,8 +346,34 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
   const std::vector<risk::PatientRisk> patients =
       risk::compute_patient_risk(view, context.pool_patient_of_record, pool_patients, records, {});
   const std::uint64_t tail_seed = derive_seed(context.plan.seed, SeedStream::kTailHalves, 0);
-  const risk::TailReport tails = risk::confirm_tails(view, context.pool_patient_of_record,
-                                                     pool_patients, options.tail_thresholds, tail_seed);
+  nlohmann::json training = nlohmann::json::parse(read_file(layout.train_json()));
+  nlohmann::json privacy = training.value("privacy", nlohmann::json());
+  std::optional<double> auc_bound;
+  // A bound of 1 (no noise or no clipping) excludes nothing, so there is nothing to check.
+  if (privacy.is_object() && privacy.at("auc_bound").get<double>() < 1.0) {
+    auc_bound = privacy.at("auc_bound").get<double>();
+  }
+  const risk::TailReport tails =
+      risk::confirm_tails(view, context.pool_patient_of_record, pool_patients,
+                          options.tail_thresholds, tail_seed, auc_bound);
+  if (auc_bound) {
+    // Record-level DP bounds a patient with k records only by group privacy (epsilon k), so the
+    // patient check applies only when privacy is per patient or every patient has one record.
+    const bool patients_bounded = privacy.value("unit", "") == "patient" || pool_patients == pool;
+    privacy["bound_check"] = {
+        {"family_wise_alpha", risk::kBoundCheckAlpha},
+        {"records", bound_check_json(*tails.records_bound)},
+        {"patients", patients_bounded ? bound_check_json(*tails.patients_bound) : nlohmann::json()}};
+    if (tails.records_bound->beyond_se > 0 ||
+        (patients_bounded && tails.patients_bound->beyond_se > 0)) {
+      spdlog::warn(
+          "{} record(s) and {} patient(s) exceed the DP bound on membership AUC {:.4f} on held-out "
+          "models by more than their standard errors explain (family-wise level {}); a correct "
+          "DP-SGD run does this only by chance, so check the recipe and report it",
+          tails.records_bound->beyond_se, tails.patients_bound->beyond_se, *auc_bound,
+          risk::kBoundCheckAlpha);
+    }
+  }
   spdlog::info("record and patient risk computed for {} records and {} patients", pool, pool_patients);
 
   // 3. Aggregate attacks: the conventional single number, for comparison.
@@ -364,7 +403,6 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
   write_patients_csv(context, patients);
   write_roc_csv(layout, attack_results);
 
-  nlohmann::json training = nlohmann::json::parse(read_file(layout.train_json()));
   const nlohmann::json utility = utility_summary(context, training);
   std::vector<double> record_auc;
   std::vector<double> record_auc_empirical;
@@ -419,6 +457,7 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
       {"models", models},
       {"classes", context.run_json.at("classes")},
       {"utility", utility},
+      {"privacy", privacy},
       {"training", {{"parameters", training.value("parameters", nlohmann::json(nullptr))},
                     {"model_seconds_total", training.at("model_seconds_total")}}},
       {"record_auc", {{"binormal", distribution(record_auc)}, {"empirical", distribution(record_auc_empirical)}}},

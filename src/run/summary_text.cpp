@@ -46,6 +46,32 @@ const nlohmann::json* find_tail(const nlohmann::json& tails, double threshold) {
 }
 
 
+// The DP-SGD guarantee and how the confirmed tail compares with its AUC bound; empty without
+// DP-SGD.
+std::string privacy_lines(const nlohmann::json& privacy) {
+  if (!privacy.is_object()) return "";
+  const auto& epsilon = privacy.at("epsilon");
+  const std::string epsilon_text =
+      epsilon.is_number() ? fmt::format("{:.3g}", epsilon.get<double>()) : "infinite";
+  std::string out = fmt::format(
+      "  DP-SGD per {}: epsilon {} at delta {:.3g} (noise multiplier {:.3g}, sampling rate {:.3g}, "
+      "{} steps); no attack can exceed membership AUC {:.4f}\n",
+      privacy.at("unit").get<std::string>(), epsilon_text, privacy.at("delta").get<double>(),
+      privacy.at("noise_multiplier").get<double>(), privacy.at("sampling_rate").get<double>(),
+      privacy.at("steps").get<long long>(), privacy.at("auc_bound").get<double>());
+  const auto check = privacy.find("bound_check");
+  if (check != privacy.end()) {
+    const auto& records = check->at("records");
+    out += fmt::format(
+        "  records above that bound: {} selected on half A, {} confirmed on half B; of {} with "
+        "enough models to test, {} beyond their standard errors (Bonferroni, family-wise 5%){}\n",
+        records.at("selected").get<long long>(), records.at("confirmed").get<long long>(),
+        records.at("tested").get<long long>(), records.at("beyond_se").get<long long>(),
+        records.at("beyond_se").get<long long>() > 0 ? " (a correct DP-SGD run cannot do this)" : "");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_summary(const nlohmann::json& summary) {
@@ -65,8 +91,9 @@ std::string format_summary(const nlohmann::json& summary) {
                      counts.at("test_records").get<long long>(), summary.at("models").get<long long>(), kind,
                      shape, summary.at("training").at("parameters").dump());
   const auto& utility = summary.at("utility");
-  out += fmt::format("  utility: test AUROC {}, accuracy {} (mean ± SD over models)\n\n",
+  out += fmt::format("  utility: test AUROC {}, accuracy {} (mean ± SD over models)\n",
                      mean_sd(utility.at("test_auroc")), mean_sd(utility.at("test_accuracy")));
+  out += privacy_lines(summary.value("privacy", nlohmann::json())) + "\n";
 
   const long long targets = config.at("analysis").at("attacks").at("targets").get<long long>();
   out += fmt::format("Aggregate attacks ({} target model{}, the other models as references)\n", targets,

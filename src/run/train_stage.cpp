@@ -18,6 +18,7 @@
 #include "models/blas_threads.h"
 #include "run/model_utility.h"
 #include "run/options_json.h"
+#include "run/privacy_account.h"
 #include "run/run_context.h"
 #include "signals/signal.h"
 #include "training/cpu_trainer.h"
@@ -83,7 +84,9 @@ Recipe resolve_recipe(const RunLayout& layout, const std::optional<Recipe>& requ
     }
     if (requested) {
       const nlohmann::json requested_json = recipe_to_json(*requested);
-      const nlohmann::json stored = {{"model", recorded.at("model")}, {"train", recorded.at("train")}};
+      // Parsed and written again, so fields added since the run was trained compare at their
+      // defaults.
+      const nlohmann::json stored = recipe_to_json(recipe);
       if (requested_json != stored && saved_models(layout) == 0) {
         // No model was saved under the recorded recipe (its first attempt failed), so it binds nothing.
         spdlog::info("no model was saved with the recipe in '{}'; replacing it ({})",
@@ -103,6 +106,39 @@ Recipe resolve_recipe(const RunLayout& layout, const std::optional<Recipe>& requ
   Recipe recipe = requested.value_or(Recipe{});
   write_recipe(layout, recipe);
   return recipe;
+}
+
+// Accounts a DP-SGD recipe, logs its guarantee and records it in train.json under "privacy"
+// (null without DP-SGD). Returns the training options the trainer needs.
+training::TrainOptions resolve_privacy(const RunLayout& layout, const Recipe& recipe,
+                                       const RunContext& context) {
+  nlohmann::json recorded = nlohmann::json::parse(read_file(layout.train_json()));
+  training::TrainOptions train = recipe.train;
+  nlohmann::json privacy = nullptr;
+  if (recipe.train.privacy != training::TrainOptions::Privacy::kOff) {
+    if (recipe.model.kind == models::ModelSpec::Kind::kResNet) {
+      throw UsageError(
+          "DP-SGD supports logistic and mlp models, not resnet: choose --model logistic or mlp, "
+          "or train the resnet without --dp");
+    }
+    const bool per_patient = recipe.train.privacy == training::TrainOptions::Privacy::kPatient;
+    const std::size_t units =
+        per_patient ? context.plan.pool_patients.size() : context.plan.pool_records.size();
+    const PrivacyAccount account = account_privacy(recipe.train, units);
+    train = resolved_train_options(recipe.train, account);
+    privacy = account.to_json();
+    spdlog::info(
+        "DP-SGD per {}: sampling rate {:.4g}, {} steps, noise multiplier {:.4g}, clip {}: "
+        "epsilon {:.4g} at delta {:.3g}; no attack can exceed membership AUC {:.4f}",
+        per_patient ? "patient" : "record", account.sampling_rate, account.steps,
+        account.noise_multiplier, account.clip_norm, account.epsilon, account.delta,
+        account.auc_bound);
+  }
+  if (!recorded.contains("privacy") || recorded.at("privacy") != privacy) {
+    recorded["privacy"] = privacy;
+    write_file_atomic(layout.train_json(), recorded.dump(2) + "\n");
+  }
+  return train;
 }
 
 // True when model m's three files are present and its signals have the expected length.
@@ -143,6 +179,8 @@ std::vector<std::int32_t> gather_labels(const std::vector<std::int32_t>& labels,
 struct TrainingInputs {
   const RunContext* context;
   Recipe recipe;
+  training::TrainOptions train;       // recipe.train with the DP-SGD settings resolved
+  std::vector<std::int32_t> patient_of_row;  // [table rows], pool patient or -1 outside the pool
   std::vector<float> features;       // [records, width], the whole table encoded
   std::size_t width = 0;
   std::size_t classes = 0;
@@ -169,7 +207,8 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   set.classes = inputs.classes;
   set.rows = rows;
   set.table_rows = context.dataset.records();
-  const training::TrainResult result = trainer.train(set, inputs.recipe.train, seed, stop);
+  set.unit_of_row = inputs.patient_of_row.data();
+  const training::TrainResult result = trainer.train(set, inputs.train, seed, stop);
   for (const std::string& warning : result.warnings) spdlog::warn("model {}: {}", model, warning);
   const training::Model& trained = *result.model;
   const std::size_t outputs = trained.outputs();
@@ -298,6 +337,7 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   TrainingInputs inputs;
   inputs.context = &context;
   inputs.recipe = resolve_recipe(layout, recipe);
+  inputs.train = resolve_privacy(layout, inputs.recipe, context);
   fs::create_directories(layout.models_dir());
 
   // 1. Which models are still missing.
@@ -327,6 +367,10 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   inputs.pool_labels = gather_labels(context.dataset.labels, plan.pool_records);
   inputs.test_features = gather_rows(inputs.features, inputs.width, plan.test_records);
   inputs.test_labels = gather_labels(context.dataset.labels, plan.test_records);
+  inputs.patient_of_row.assign(context.dataset.records(), -1);
+  for (std::size_t j = 0; j < pool; ++j) {
+    inputs.patient_of_row[plan.pool_records[j]] = context.pool_patient_of_record[j];
+  }
 
   // 3. One model per thread; OpenBLAS runs single-threaded inside each, because its own thread
   //    pool competing with ours was several times slower on small matrices.
