@@ -14,6 +14,9 @@ namespace {
 
 const nlohmann::json kNull = nullptr;
 
+// Models per recipe below which the tail counts are mostly chance (as in the audit summary).
+constexpr long long kFewModels = 32;
+
 // summary[key] or null.
 const nlohmann::json& field(const nlohmann::json& object, const char* key) {
   if (!object.is_object()) return kNull;
@@ -245,6 +248,14 @@ std::string format_sweep_summary(const nlohmann::json& sweep) {
             ? fmt::format("{:.3f}", field(field(attack, "auc"), "mean").get<double>())
             : std::string("-"),
         cell(field(patients, "confirmed")));
+  }
+  const nlohmann::json& models = field(sweep, "models");
+  if (models.is_number() && models.get<double>() < kFewModels) {
+    out += fmt::format(
+        "  Note: with {} models per recipe each half gives a record about {} IN and {} OUT "
+        "signals, so the\n  tail counts are mostly chance; use at least {} models.\n",
+        models.get<long long>(), models.get<long long>() / 4, models.get<long long>() / 4,
+        kFewModels);
   }
   for (const auto& recipe : sweep.at("recipes")) {
     const nlohmann::json& check = field(field(field(recipe, "dp"), "bound_check"), "records");
