@@ -120,3 +120,53 @@ TEST(Resume, DotSlashInputMatchesPlan) {
 
 }  // namespace
 }  // namespace privaudit::testing
+
+namespace privaudit::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Ctrl-C during a sweep's first recipe keeps its finished models; the same command resumes the
+// sweep and finishes every recipe.
+TEST(Interrupt, SweepResumesAfterSigint) {
+  TempDir dir("sweep-interrupt");
+  const fs::path run = dir.path() / "run";
+  const std::string binary = PRIVAUDIT_BINARY;
+  std::vector<std::string> words = {
+      binary, "sweep", run.string(), "--input", bundled_table(), "--label", "hospital",
+      "--label-map", "0=none,*=any", "--models", "4", "--targets", "1", "--rmia-population",
+      "200", "--threads", "1", "--epochs", "400", "--width", "16", "--epsilons", "1,inf",
+      "--log-level", "error"};
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  pid_t child = 0;
+  ASSERT_EQ(posix_spawn(&child, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  const fs::path first = run / "recipes" / "eps-1";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (saved_models(first) < 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(saved_models(first), 1u) << "no model finished within 120 s";
+  ::kill(child, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 0) {
+    GTEST_SKIP() << "the sweep finished before the interrupt arrived";
+  }
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const std::size_t kept = saved_models(first);
+  EXPECT_LT(kept, 4u);
+  EXPECT_FALSE(fs::exists(run / "sweep.json"));
+
+  std::vector<std::string> again(words.begin() + 1, words.end());
+  const CliResult resumed = run_privaudit(again);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(saved_models(first), 4u);
+  EXPECT_EQ(saved_models(run / "recipes" / "eps-inf"), 4u);
+  EXPECT_TRUE(fs::exists(run / "sweep.json"));
+}
+
+}  // namespace
+}  // namespace privaudit::testing
