@@ -80,12 +80,20 @@ UnitRows group_rows(const std::int32_t* unit_of_row, std::size_t batch, std::siz
   return grouped;
 }
 
+// Dot product in double with four independent partial sums, so the additions do not wait on each
+// other (one running sum made this the largest cost of a DP-SGD step on wide layers).
 double dot(const float* a, const float* b, std::size_t n) {
-  double sum = 0.0;
-  for (std::size_t k = 0; k < n; ++k) {
-    sum += static_cast<double>(a[k]) * static_cast<double>(b[k]);
+  double sum[4] = {0.0, 0.0, 0.0, 0.0};
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      sum[j] += static_cast<double>(a[k + j]) * static_cast<double>(b[k + j]);
+    }
   }
-  return sum;
+  for (; k < n; ++k) {
+    sum[0] += static_cast<double>(a[k]) * static_cast<double>(b[k]);
+  }
+  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
 }
 
 // Adds one Dense layer's squared gradient norm for each unit to squared_norms[units], from the
@@ -264,17 +272,24 @@ void add_gaussian_noise(std::span<float> gradient, double stddev, Rng& rng) {
   if (stddev == 0.0) {
     return;
   }
-  // Box-Muller: two uniforms give two independent standard normal draws. 1 - uniform() lies in
-  // (0, 1], so the logarithm stays finite.
+  // Marsaglia's polar method: a point (u, v) uniform in the unit disc gives two independent
+  // standard normal draws u f and v f with f = sqrt(-2 ln s / s), s = u^2 + v^2. It needs one log
+  // and one square root per pair and no sine or cosine, which made Box-Muller the largest cost of
+  // a DP-SGD step. About 21% of the points fall outside the disc and are drawn again.
   std::size_t i = 0;
   while (i < gradient.size()) {
-    const double u1 = 1.0 - rng.uniform();
-    const double u2 = rng.uniform();
-    const double radius = stddev * std::sqrt(-2.0 * std::log(u1));
-    const double angle = 2.0 * std::numbers::pi * u2;
-    gradient[i++] += static_cast<float>(radius * std::cos(angle));
+    double u = 0.0;
+    double v = 0.0;
+    double s = 0.0;
+    do {
+      u = 2.0 * rng.uniform() - 1.0;
+      v = 2.0 * rng.uniform() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    const double factor = stddev * std::sqrt(-2.0 * std::log(s) / s);
+    gradient[i++] += static_cast<float>(u * factor);
     if (i < gradient.size()) {
-      gradient[i++] += static_cast<float>(radius * std::sin(angle));
+      gradient[i++] += static_cast<float>(v * factor);
     }
   }
 }

@@ -39,7 +39,7 @@ std::vector<float> clipped_gradient_sum(models::Network& network, const float* x
                                         std::vector<double>* unit_norms,
                                         double* loss_sum = nullptr);
 
-// Adds independent N(0, stddev^2) draws to every value of gradient, drawn with the Box-Muller
+// Adds independent N(0, stddev^2) draws to every value of gradient, drawn with Marsaglia's polar
 // transform from rng.uniform(). stddev == 0 leaves gradient unchanged and draws nothing. Throws
 // UsageError for a negative or non-finite stddev.
 void add_gaussian_noise(std::span<float> gradient, double stddev, Rng& rng);
