@@ -101,9 +101,20 @@ std::string share_chart(const Json& attribute, const std::string& id) {
     bar.color = std::string(kBluishGreen);
     chart.bars.push_back(std::move(bar));
   }
-  return figure(render_bar_chart(chart),
-                "Share of each group's patients whose joint membership AUC exceeds 0.9, with a 95% bootstrap "
-                "confidence interval (resampling patients).");
+  std::string caption =
+      "Share of each group's patients whose joint membership AUC exceeds 0.9, with a 95% bootstrap confidence "
+      "interval (resampling patients).";
+  const bool any_share = std::any_of(chart.bars.begin(), chart.bars.end(),
+                                     [](const Bar& bar) { return bar.value > 0.0 || bar.ci_high > 0.0; });
+  const bool any_value =
+      std::any_of(chart.bars.begin(), chart.bars.end(), [](const Bar& bar) { return std::isfinite(bar.value); });
+  if (any_value && !any_share) {
+    // Shares cannot be negative, but a domain taken from all-zero data would span -1 to 1.
+    chart.value_axis.min = 0.0;
+    chart.value_axis.max = 1.0;
+    caption += " No patient of any group shown here has a joint AUC above 0.9.";
+  }
+  return figure(render_bar_chart(chart), caption);
 }
 
 std::string disparity_table(const Json& attribute, std::size_t groups_tested, const std::string& min_patients) {

@@ -222,6 +222,28 @@ TEST(HtmlReport, NoAttributesSaysSo) {
   EXPECT_EQ(html.find("data-chart=\"residual-vs-size\""), std::string::npos);
 }
 
+TEST(HtmlReport, AllZeroShareChartStartsAtZero) {
+  json summary = fixture();
+  for (auto& attribute : summary["groups"]["attributes"]) {
+    if (attribute["name"] != "afam") continue;
+    for (auto& group : attribute["groups"]) {
+      group["share_above_0.9"] = {{"value", 0.0}, {"ci_low", 0.0}, {"ci_high", 0.0}};
+    }
+  }
+  const std::string html = render_report(summary);
+  const auto at = html.find("data-chart=\"risk-afam\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string svg = html.substr(at, html.find("</svg>", at) - at);
+  // A domain from all-zero data would span -1 to 1: negative shares make no sense.
+  EXPECT_EQ(svg.find(">-"), std::string::npos);
+  EXPECT_NE(svg.find(">0.0</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">1.0</text>"), std::string::npos);
+  const auto caption = html.find("<figcaption>", at);
+  EXPECT_NE(html.substr(caption, html.find("</figcaption>", caption) - caption)
+                .find("No patient of any group shown here has a joint AUC above 0.9."),
+            std::string::npos);
+}
+
 TEST(HtmlReport, ChartIdsUniqueForSimilarNames) {
   json summary = fixture();
   summary["groups"]["attributes"][0]["name"] = "Race / Ethnicity";

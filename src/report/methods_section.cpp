@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "report/dp_guarantee.h"
 #include "report/markup.h"
 #include "report/report_sections.h"
 
@@ -164,7 +165,11 @@ std::string render_methods_section(const Json& summary) {
   }
   out += "</tbody>\n</table>\n";
 
-  // 2. Full configuration.
+  // 2. The DP-SGD guarantee, when the models were trained with it.
+  const std::optional<DpGuarantee> dp = read_dp_guarantee(summary);
+  if (dp) out += dp_methods_html(*dp);
+
+  // 3. Full configuration.
   const Json* config = find(&summary, "config");
   if (config != nullptr) {
     out += "<h3>Configuration</h3>\n<p>Every setting of the run, as resolved from defaults, the configuration file and "
@@ -176,7 +181,7 @@ std::string render_methods_section(const Json& summary) {
     out += "<p class=\"missing\">The configuration is not in this summary.</p>\n";
   }
 
-  // 3. Metrics.
+  // 4. Metrics.
   out += "<h3>Metrics</h3>\n<dl class=\"metrics\">\n";
   for (const auto& note : kMetricNotes) {
     out += fmt::format("<dt>{}</dt><dd>{}</dd>\n", escape_xml(note.term), escape_xml(note.explanation));

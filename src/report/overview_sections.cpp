@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "report/dp_guarantee.h"
 #include "report/markup.h"
 #include "report/report_sections.h"
 
@@ -113,7 +114,12 @@ std::string render_summary_section(const Json& summary) {
   const double pool_records = number(find_path(summary, {"counts", "pool_records"}));
   const double models = number(find(&summary, "models"));
 
-  std::string out = "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"facts\">\n";
+  const std::optional<DpGuarantee> dp = read_dp_guarantee(summary);
+
+  std::string out = "<section id=\"summary\">\n<h2>Summary</h2>\n";
+  // A violated DP bound comes first, because it outweighs everything else on the page.
+  if (dp) out += dp_violation_html(*dp);
+  out += "<div class=\"facts\">\n";
   out += fact(std::isfinite(best.auc) ? fixed(best.auc, 3) : "n/a",
               "best aggregate attack AUC" + (best.name.empty() ? "" : " (" + best.name + ")"));
   out += fact(joint == nullptr ? "n/a" : count_text(number_at(joint, "in_sample")),
@@ -128,6 +134,7 @@ std::string render_summary_section(const Json& summary) {
   out += fact(has_groups ? count_text(static_cast<double>(groups.size())) : "n/a",
               "groups over-represented among the most exposed records", !groups.empty());
   out += "</div>\n";
+  if (dp) out += dp_summary_html(*dp);
 
   out += "<h3>What a membership attack is</h3>\n<p>Someone who holds a trained model and a person's record tries to "
          "tell whether that record was part of the model's training data. For a medical model, being in the "
@@ -234,10 +241,18 @@ std::string render_utility_section(const Json& summary) {
     std::vector<std::string> unused;
     if (optimizer == "adam" || optimizer == "adamw") unused = {"momentum"};
     if (optimizer == "sgd") unused = {"adam_beta1", "adam_beta2", "adam_eps"};
+    // With DP-SGD, the requested settings (dp_noise before calibration, dp_delta null for the default)
+    // differ from those the models were trained with, so one row shows the accounted values instead.
+    const std::optional<DpGuarantee> dp = read_dp_guarantee(summary);
+    if (dp) {
+      unused.insert(unused.end(),
+                    {"privacy", "dp_clip", "dp_noise", "dp_delta", "dp_sampling_rate", "dp_target_epsilon"});
+    }
     out += setting_rows(train,
                         {"optimizer", "learning_rate", "batch_size", "epochs", "schedule", "warmup_epochs",
                          "weight_decay", "momentum", "adam_beta1", "adam_beta2", "adam_eps", "class_weighting"},
                         unused);
+    if (dp) out += table_row({"DP-SGD", escape_xml(dp_recipe_text(*dp))});
     out += "</tbody>\n</table>\n";
   }
 

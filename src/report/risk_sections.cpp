@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "report/dp_guarantee.h"
 #include "report/markup.h"
 #include "report/palette.h"
 #include "report/report_sections.h"
@@ -54,11 +55,16 @@ std::string survival_figure(const Json& summary, const std::string& unit, const 
   chart.series.push_back(std::move(series));
   chart.x_references.push_back({0.5, "chance"});
   if (std::isfinite(near)) chart.x_references.push_back({near, "near-certain"});
+  const std::optional<DpGuarantee> dp = read_dp_guarantee(summary);
+  if (dp && dp_bound_drawn(*dp) && (unit == "record" || bound_covers_patients(*dp))) {
+    chart.x_references.push_back({dp->auc_bound, dp_bound_label(*dp)});
+  }
 
-  const std::string caption = fmt::format(
+  std::string caption = fmt::format(
       "Share of the {} {}s whose AUC exceeds x, on a log scale down to a single {} (1/N, the lowest step). Shaded: 95% "
       "confidence band. Dashed lines: chance (0.5) and the near-certain threshold.",
       count_text(n), unit, unit);
+  if (dp) caption += dp_survival_caption(*dp, unit, number(find(&summary, "models")));
   return figure(render_line_chart(chart), caption);
 }
 

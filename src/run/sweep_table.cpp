@@ -233,12 +233,17 @@ std::string format_sweep_summary(const nlohmann::json& sweep) {
     const nlohmann::json& auroc = field(field(recipe, "utility"), "test_auroc");
     const nlohmann::json& attack = best_attack(field(recipe, "attacks"));
     const nlohmann::json& patients = tail_at(field(field(recipe, "tails"), "patients_joint"), near);
+    // The target epsilon reads better than the accountant's 999.996; a DP recipe without a target
+    // shows the accounted value.
+    const nlohmann::json& target = field(recipe, "epsilon");
     const nlohmann::json& epsilon = field(dp, "epsilon");
     const nlohmann::json& bound = field(dp, "auc_bound");
     out += fmt::format(
         "  {:<26} {:>10} {:>9} {:>9} {:>15} {:>12} {:>12}\n", recipe.value("label", ""),
         cell(field(recipe, "parameters")),
-        epsilon.is_number() ? fmt::format("{:.3g}", epsilon.get<double>()) : std::string("none"),
+        target.is_number()    ? fmt::format("{:g}", target.get<double>())
+        : epsilon.is_number() ? fmt::format("{:.4g}", epsilon.get<double>())
+                              : std::string("none"),
         bound.is_number() ? fmt::format("{:.4f}", bound.get<double>()) : std::string("-"),
         field(auroc, "mean").is_number()
             ? fmt::format("{:.3f} ± {:.3f}", field(auroc, "mean").get<double>(),
