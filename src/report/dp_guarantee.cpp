@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -38,8 +39,6 @@ BoundCheckCounts read_counts(const Json* entry) {
 std::string unit_word(const DpGuarantee& dp) {
   return dp.unit == "patient" || dp.unit == "record" ? dp.unit : "unit";
 }
-
-std::string epsilon_text(double epsilon) { return format_significant(epsilon, 3); }
 
 std::string delta_text(double delta) { return format_significant(delta, 3); }
 
@@ -144,7 +143,10 @@ std::string unit_phrase(const DpGuarantee& dp) {
 }  // namespace
 
 std::optional<DpGuarantee> read_dp_guarantee(const Json& summary) {
-  const Json* privacy = find(&summary, "privacy");
+  return read_privacy_object(find(&summary, "privacy"));
+}
+
+std::optional<DpGuarantee> read_privacy_object(const Json* privacy) {
   if (privacy == nullptr || !privacy->is_object()) return std::nullopt;
   DpGuarantee dp;
   dp.unit = text_at(privacy, "unit");
@@ -179,13 +181,38 @@ bool bound_covers_patients(const DpGuarantee& dp) { return dp.unit == "patient" 
 
 bool dp_bound_drawn(const DpGuarantee& dp) { return bound_limits_auc(dp) && fixed(dp.auc_bound, 3) != "1.000"; }
 
+std::string accounted_epsilon_text(double epsilon) {
+  if (std::isnan(epsilon)) return "n/a";
+  if (std::isinf(epsilon)) return epsilon > 0.0 ? "∞" : "-∞";
+  if (epsilon == 0.0) return "0";
+  // Fixed notation with as many decimals as 4 significant digits need, then without trailing
+  // zeros. {:.4g} would print 999.996 as "1e+03".
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(epsilon))));
+  std::string text = fmt::format("{:.{}f}", epsilon, std::max(0, 3 - magnitude));
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
+}
+
+std::string target_epsilon_text(double epsilon) {
+  return std::isfinite(epsilon) ? fmt::format("{:g}", epsilon) : accounted_epsilon_text(epsilon);
+}
+
+std::string auc_bound_text(double bound) {
+  if (std::isnan(bound)) return "n/a";
+  const std::string text = fixed(bound, 4);
+  return bound >= 1.0 || text == "1.0000" ? "1 (no limit)" : text;
+}
+
 std::string dp_bound_label(const DpGuarantee& dp) { return "DP bound " + fixed(dp.auc_bound, 3); }
 
 std::string dp_recipe_text(const DpGuarantee& dp) {
   const std::string unit = dp.unit.empty() ? "unit not stated" : dp.unit + "-level";
   const std::string epsilon = std::isinf(dp.epsilon)
                                   ? "ε infinite (no guarantee)"
-                                  : "ε = " + epsilon_text(dp.epsilon) + " at δ = " + delta_text(dp.delta);
+                                  : "ε = " + accounted_epsilon_text(dp.epsilon) + " at δ = " + delta_text(dp.delta);
   const std::string clip =
       std::isinf(dp.clip_norm) ? "no clipping" : "clip norm " + format_significant(dp.clip_norm, 3);
   return fmt::format("{}; {}; noise multiplier {}, {}, sampling rate {}, {} steps", unit, epsilon,
@@ -207,7 +234,7 @@ std::string dp_violation_html(const DpGuarantee& dp) {
       "stated ε = {} until the cause is found.",
       counts_text(violating, &BoundCheckCounts::beyond_se),
       total(violating, &BoundCheckCounts::beyond_se) == 1.0 ? "has" : "have", fixed(dp.auc_bound, 3), test_text(dp),
-      alpha_text(dp), epsilon_text(dp.epsilon));
+      alpha_text(dp), accounted_epsilon_text(dp.epsilon));
   return "<div class=\"fact highlight violation\">\n<p><strong class=\"mark\">Privacy bound violated.</strong> " +
          escape_xml(text) + "</p>\n</div>\n";
 }
@@ -226,7 +253,7 @@ std::string dp_summary_html(const DpGuarantee& dp) {
                        unit_phrase(dp), cause, unit);
   } else {
     text = fmt::format("The models were trained with {} at ε = {} and δ = {}.", unit_phrase(dp),
-                       epsilon_text(dp.epsilon), delta_text(dp.delta));
+                       accounted_epsilon_text(dp.epsilon), delta_text(dp.delta));
     if (std::isnan(dp.auc_bound)) {
       text += " The summary does not contain the membership AUC bound of this guarantee.";
     } else if (!bound_limits_auc(dp)) {
@@ -264,7 +291,8 @@ std::string dp_survival_caption(const DpGuarantee& dp, const std::string& unit, 
       " Dashed line \"DP bound\": under the DP-SGD guarantee (ε = {}, δ = {}), no membership attack can exceed AUC {} "
       "on any {}. The plotted AUCs are estimates{}{}, so estimation noise alone places some of them above the bound. "
       "The bound check in the summary tests whether any lies further above it than noise explains.",
-      epsilon_text(dp.epsilon), delta_text(dp.delta), fixed(dp.auc_bound, 3), unit, from.empty() ? "" : " ", from);
+      accounted_epsilon_text(dp.epsilon), delta_text(dp.delta), fixed(dp.auc_bound, 3), unit, from.empty() ? "" : " ",
+      from);
 }
 
 namespace {
@@ -300,19 +328,21 @@ std::string dp_methods_html(const DpGuarantee& dp) {
   out += setting_row("Privacy unit", dp.unit.empty() ? "n/a" : dp.unit);
   out += setting_row("Clip norm C", std::isinf(dp.clip_norm) ? "none (clipping off)" : format_significant(dp.clip_norm, 3));
   std::string noise = format_significant(dp.noise_multiplier, 3);
-  if (std::isfinite(dp.target_epsilon)) noise += ", calibrated to reach the target ε = " + epsilon_text(dp.target_epsilon);
+  if (std::isfinite(dp.target_epsilon)) {
+    noise += ", calibrated to reach the target ε = " + target_epsilon_text(dp.target_epsilon);
+  }
   out += setting_row("Noise multiplier σ", noise);
   out += setting_row("Sampling rate q", format_significant(dp.sampling_rate, 3));
   out += setting_row("Steps", count_text(dp.steps));
   out += setting_row("δ", delta_text(dp.delta));
-  std::string epsilon = std::isinf(dp.epsilon) ? "infinite: no guarantee" : epsilon_text(dp.epsilon);
+  std::string epsilon = std::isinf(dp.epsilon) ? "infinite: no guarantee" : accounted_epsilon_text(dp.epsilon);
   if (std::isfinite(dp.order)) epsilon += ", at RDP order " + format_significant(dp.order, 3);
   out += setting_row("ε", epsilon);
   out += setting_row("Accountant", dp.accountant.empty() ? "n/a" : dp.accountant);
-  std::string bound = bound_limits_auc(dp) ? fixed(dp.auc_bound, 4) : "1 (no limit)";
+  std::string bound = bound_limits_auc(dp) ? auc_bound_text(dp.auc_bound) : "1 (no limit)";
   if (std::isnan(dp.auc_bound)) bound = "n/a";
-  if (bound_limits_auc(dp) && std::isfinite(dp.auc_bound_single_pair)) {
-    bound += "; the single pair (ε, δ) alone gives " + fixed(dp.auc_bound_single_pair, 4);
+  if (bound_limits_auc(dp) && bound != "1 (no limit)" && std::isfinite(dp.auc_bound_single_pair)) {
+    bound += "; the single pair (ε, δ) alone gives " + auc_bound_text(dp.auc_bound_single_pair);
   }
   out += setting_row("Membership AUC bound", bound);
   out += "</tbody>\n</table>\n";

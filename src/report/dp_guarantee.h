@@ -50,6 +50,11 @@ struct DpGuarantee {
 // The guarantee, or nullopt when summary.json has no "privacy" object (trained without DP-SGD).
 std::optional<DpGuarantee> read_dp_guarantee(const Json& summary);
 
+// The guarantee read from one privacy object: summary.json's "privacy", or a recipe's "dp" in
+// sweep.json, which has the same keys less target_epsilon, order and accountant. nullopt when
+// `privacy` is null or not an object.
+std::optional<DpGuarantee> read_privacy_object(const Json* privacy);
+
 // Whether the bound limits the membership AUC at all: finite, below 1, and with a finite epsilon.
 bool bound_limits_auc(const DpGuarantee& dp);
 
@@ -60,6 +65,17 @@ bool bound_covers_patients(const DpGuarantee& dp);
 // Whether a survival chart draws the bound as a reference line: it limits the AUC and does not
 // round to 1.000, where a line at the right edge would only hide the ends of the curves.
 bool dp_bound_drawn(const DpGuarantee& dp);
+
+// An accounted epsilon to 4 significant digits in fixed notation: "1000" for 999.996 (never
+// "1e+03"), "0.997", "9.988". "∞" for infinity, "n/a" for NaN.
+std::string accounted_epsilon_text(double epsilon);
+
+// A target epsilon as the user wrote it, in {fmt}'s {:g} form: "1000", "10.5".
+std::string target_epsilon_text(double epsilon);
+
+// A membership AUC bound for tables, with four decimals ("0.9609"). "1 (no limit)" when it is 1 at
+// four decimals (0.9999999999998981 is no limit in practice), "n/a" when missing.
+std::string auc_bound_text(double bound);
 
 // Label of the bound's reference line on a survival chart: "DP bound 0.614".
 std::string dp_bound_label(const DpGuarantee& dp);

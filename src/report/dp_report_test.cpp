@@ -219,6 +219,24 @@ TEST(DpReport, NoBoundLineWhenRoundedToOne) {
   EXPECT_NE(section(html, "summary").find("That is no practical limit"), std::string::npos);
 }
 
+TEST(DpReport, LargeEpsilonPrintedPlain) {
+  // epsilon 1000 at the same delta, as privaudit 0.1.0 accounted it for the NMES 1988 demo data.
+  json dp = privacy();
+  dp["target_epsilon"] = 1000.0;
+  dp["epsilon"] = 999.9960309527266;
+  dp["auc_bound"] = 0.9999999999998981;
+  dp["auc_bound_single_pair"] = 1.0;
+  dp["bound_check"]["records"] = bound_entry(0, 0, 0, 0);
+  dp["bound_check"]["patients"] = bound_entry(0, 0, 0, 0);
+  const std::string html = render_report(with_privacy(dp));
+  EXPECT_EQ(html.find("e+03"), std::string::npos);
+  EXPECT_EQ(html.find("1.0000"), std::string::npos);
+  EXPECT_NE(section(html, "summary").find("at ε = 1000 and δ = 0.000267."), std::string::npos);
+  const std::string methods = section(html, "methods");
+  EXPECT_NE(methods.find("calibrated to reach the target ε = 1000</td>"), std::string::npos);
+  EXPECT_NE(methods.find("<td>Membership AUC bound</td><td>1 (no limit)</td>"), std::string::npos);
+}
+
 TEST(DpReport, InfiniteEpsilon) {
   json dp = privacy();
   dp["epsilon"] = "inf";
@@ -299,7 +317,7 @@ TEST(DpReport, RecipeTableShowsAccountedValues) {
             std::string::npos);
 }
 
-TEST(DpReport, WithoutPrivacyUnchanged) {
+TEST(DpReport, WithoutPrivacyOnlyOffRow) {
   const std::string plain = render_report(fixture());
   json null_privacy = fixture();
   null_privacy["privacy"] = nullptr;
@@ -307,9 +325,39 @@ TEST(DpReport, WithoutPrivacyUnchanged) {
   json text_privacy = fixture();
   text_privacy["privacy"] = "patient";
   EXPECT_EQ(render_report(text_privacy), plain);
-  EXPECT_EQ(plain.find("DP-SGD"), std::string::npos);
+  // The recipe table states that DP-SGD was off, and nothing else on the page mentions DP.
+  EXPECT_EQ(count(plain, "DP-SGD"), 1u);
+  EXPECT_NE(section(plain, "utility").find("<tr><td>DP-SGD</td><td>off</td></tr>"), std::string::npos);
   EXPECT_EQ(plain.find("DP bound"), std::string::npos);
   EXPECT_EQ(plain.find("Differential privacy"), std::string::npos);
+}
+
+TEST(DpReport, RecipeTableDpOffReplacesSettings) {
+  // The training options of a run without DP-SGD, as privaudit 0.1.0 writes them to config.train.
+  json summary = fixture();
+  summary["config"]["train"]["privacy"] = "off";
+  summary["config"]["train"]["dp_clip"] = 1.0;
+  summary["config"]["train"]["dp_noise"] = 1.0;
+  summary["config"]["train"]["dp_delta"] = nullptr;
+  summary["config"]["train"]["dp_sampling_rate"] = nullptr;
+  summary["config"]["train"]["dp_target_epsilon"] = nullptr;
+  const std::string utility = section(render_report(summary), "utility");
+  EXPECT_EQ(utility.find("<td>dp_"), std::string::npos);
+  EXPECT_EQ(utility.find("<td>privacy</td>"), std::string::npos);
+  EXPECT_EQ(count(utility, "<tr><td>DP-SGD</td><td>off</td></tr>"), 1u);
+  // The same page as without the DP options.
+  EXPECT_EQ(section(render_report(fixture()), "utility"), utility);
+}
+
+TEST(DpReport, RequestedDpWithoutGuaranteeSaysSo) {
+  json summary = fixture();
+  summary["config"]["train"]["privacy"] = "patient";
+  summary["config"]["train"]["dp_target_epsilon"] = 1.0;
+  const std::string utility = section(render_report(summary), "utility");
+  EXPECT_EQ(utility.find("<td>DP-SGD</td><td>off</td>"), std::string::npos);
+  EXPECT_NE(utility.find("<td>DP-SGD</td><td>patient-level requested, but the summary has no DP-SGD guarantee</td>"),
+            std::string::npos);
+  EXPECT_EQ(utility.find("<td>dp_"), std::string::npos);
 }
 
 TEST(DpReport, InjectedMarkupEscaped) {

@@ -175,6 +175,52 @@ TEST(HtmlReport, SummaryStatesRiskAndGroups) {
   EXPECT_NE(summary.find("What a membership attack is"), std::string::npos);
 }
 
+// The text of <section id="ID"> ... </section>.
+std::string section(const std::string& html, const std::string& id) {
+  const auto start = html.find("<section id=\"" + id + "\">");
+  if (start == std::string::npos) return "";
+  return html.substr(start, html.find("</section>", start) - start);
+}
+
+TEST(HtmlReport, NothingSelectedPlainSentence) {
+  json summary = fixture();
+  for (auto& entry : summary["tails"]["patients_joint"]) {
+    if (entry["threshold"] != 0.95) continue;
+    entry = {{"threshold", 0.95}, {"in_sample", 0}, {"selected", 0}, {"confirmed", 0}, {"mean_holdout_auc", nullptr}};
+  }
+  const std::string text = section(render_report(summary), "summary");
+  EXPECT_EQ(text.find("0 of 0"), std::string::npos);
+  EXPECT_EQ(text.find("is n/a"), std::string::npos);
+  EXPECT_NE(text.find("<span class=\"fact-value\">0</span><span class=\"fact-label\">patients above 0.95 on half A "
+                      "of the models, so none to confirm on half B</span>"),
+            std::string::npos);
+  EXPECT_NE(text.find("No patient was above 0.95 on half A of the models, so there is nothing to confirm on half B."),
+            std::string::npos);
+}
+
+TEST(HtmlReport, NoneConfirmedSaysNone) {
+  json summary = fixture();
+  for (auto& entry : summary["tails"]["patients_joint"]) {
+    if (entry["threshold"] == 0.95) entry["confirmed"] = 0;
+  }
+  const std::string text = section(render_report(summary), "summary");
+  EXPECT_NE(text.find("Of 19 patients above 0.95 on one half of the models, none stays above it on the other half"),
+            std::string::npos);
+}
+
+TEST(HtmlReport, OneGroupSingular) {
+  // The fixture has one over-represented group, age 85-99.
+  const std::string text = section(render_report(fixture()), "summary");
+  EXPECT_NE(text.find("<span class=\"fact-value\">1</span><span class=\"fact-label\">group over-represented among "
+                      "the most exposed records</span>"),
+            std::string::npos);
+  EXPECT_EQ(text.find("groups over-represented among the most exposed"), std::string::npos);
+  json summary = fixture();
+  summary["groups"]["attributes"] = json::array();
+  EXPECT_NE(section(render_report(summary), "summary").find("groups over-represented among the most exposed"),
+            std::string::npos);
+}
+
 TEST(HtmlReport, SignificanceMarks) {
   const std::string html = render_report(fixture());
   const auto chart = html.find("data-chart=\"residuals-age\"");

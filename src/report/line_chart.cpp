@@ -85,8 +85,8 @@ std::string draw_band(const LineSeries& series, const Scale& x_scale, const Scal
 }
 
 std::string tooltip(const LineSeries& series, const LineChart& chart, std::size_t i) {
-  std::string text = fmt::format("{}: {} {}, {} {}", series.name, chart.x_axis.title, format_significant(series.x[i]),
-                                 chart.y_axis.title, format_significant(series.y[i]));
+  std::string text = fmt::format("{}: {} {}, {} {}", series.name, chart.x_axis.title, format_data_value(series.x[i]),
+                                 chart.y_axis.title, format_data_value(series.y[i]));
   if (!series.lower.empty()) {
     text += fmt::format(" (band {} to {})", format_significant(series.lower[i]), format_significant(series.upper[i]));
   }

@@ -103,4 +103,12 @@ std::string format_significant(double value, int digits) {
   return fmt::format("{:.{}g}", value, digits);
 }
 
+std::string format_data_value(double value) {
+  // Beyond 1e15 a double cannot represent every whole number, so a whole value there may be rounded.
+  if (std::isfinite(value) && std::fabs(value) < 1e15 && value == std::trunc(value)) {
+    return fmt::format("{:.0f}", value == 0.0 ? 0.0 : value);
+  }
+  return format_significant(value);
+}
+
 }  // namespace privaudit::report

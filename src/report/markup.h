@@ -21,4 +21,8 @@ std::string format_coordinate(double value);
 // ("0.0231", "1.2e-05", "3745"). Returns "n/a" for NaN and "inf" or "-inf" for infinities.
 std::string format_significant(double value, int digits = 4);
 
+// Formats a data value for a chart tooltip: a whole number below 1e15 in full ("24577", where
+// format_significant gives "2.458e+04"), any other value as format_significant with 4 digits.
+std::string format_data_value(double value);
+
 }  // namespace privaudit::report

@@ -50,5 +50,20 @@ TEST(FormatSignificant, Cases) {
   EXPECT_EQ(format_significant(-INFINITY), "-inf");
 }
 
+TEST(FormatDataValue, WholeNumbersInFull) {
+  EXPECT_EQ(format_data_value(24577.0), "24577");
+  EXPECT_EQ(format_data_value(-1000000.0), "-1000000");
+  EXPECT_EQ(format_data_value(-0.0), "0");
+  EXPECT_EQ(format_data_value(1.0), "1");
+}
+
+TEST(FormatDataValue, OtherValuesSignificant) {
+  EXPECT_EQ(format_data_value(0.0231456), "0.02315");
+  EXPECT_EQ(format_data_value(12345.6), "1.235e+04");
+  EXPECT_EQ(format_data_value(1e20), "1e+20");
+  EXPECT_EQ(format_data_value(std::nan("")), "n/a");
+  EXPECT_EQ(format_data_value(INFINITY), "inf");
+}
+
 }  // namespace
 }  // namespace privaudit::report

@@ -67,12 +67,36 @@ std::string risk_sentence(const Json& summary, const BestAttack& best, double ne
 
 std::string confirmation_sentence(const Json* joint, double near) {
   if (joint == nullptr) return "";
-  return fmt::format(
+  const double selected = number_at(joint, "selected");
+  const double confirmed = number_at(joint, "confirmed");
+  if (selected == 0.0) {
+    return fmt::format("No patient was above {} on half A of the models, so there is nothing to confirm on half B.",
+                       fixed(near, 2));
+  }
+  const double mean_auc = number_at(joint, "mean_holdout_auc");
+  std::string stay = "none stays";
+  if (confirmed != 0.0) stay = count_text(confirmed) + (confirmed == 1.0 ? " stays" : " stay");
+  std::string sentence = fmt::format(
       "Counting on the same models that estimated the AUCs overstates the tail (the winner's curse). Of {} patients "
-      "above {} on one half of the models, {} stay above it on the other half, which did not select them; "
-      "their mean AUC on that half is {}.",
-      count_text(number_at(joint, "selected")), fixed(near, 2), count_text(number_at(joint, "confirmed")),
-      fixed(number_at(joint, "mean_holdout_auc"), 3));
+      "above {} on one half of the models, {} above it on the other half, which did not select them",
+      count_text(selected), fixed(near, 2), stay);
+  if (std::isnan(mean_auc)) return sentence + ".";
+  return sentence + fmt::format("; their mean AUC on that half is {}.", fixed(mean_auc, 3));
+}
+
+// The fact card of the confirmed near-certain patients: "7 of 19" who stay above the threshold of
+// those selected on half A, or a plain "0" when half A selected no patient.
+std::string confirmation_fact(const Json* joint, double near) {
+  if (joint == nullptr) {
+    return fact("n/a", fmt::format("patients above {} on half of the models stay above it on the other half",
+                                   fixed(near, 2)));
+  }
+  if (number_at(joint, "selected") == 0.0) {
+    return fact("0", fmt::format("patients above {} on half A of the models, so none to confirm on half B",
+                                 fixed(near, 2)));
+  }
+  return fact(count_text(number_at(joint, "confirmed")) + " of " + count_text(number_at(joint, "selected")),
+              fmt::format("patients above {} on half of the models stay above it on the other half", fixed(near, 2)));
 }
 
 std::string groups_sentence(const Json& summary, const std::vector<OverRepresentedGroup>& groups) {
@@ -126,13 +150,12 @@ std::string render_summary_section(const Json& summary) {
               fmt::format("of {} patients with joint AUC above {} (near-certain)", count_text(pool_patients),
                           fixed(near, 2)),
               joint != nullptr && number_at(joint, "in_sample") > 0);
-  out += fact(joint == nullptr ? "n/a"
-                              : count_text(number_at(joint, "confirmed")) + " of " +
-                                    count_text(number_at(joint, "selected")),
-              fmt::format("patients above {} on half of the models stay above it on the other half", fixed(near, 2)));
+  out += confirmation_fact(joint, near);
   const bool has_groups = !array_or_empty(find_path(summary, {"groups", "attributes"})).empty();
   out += fact(has_groups ? count_text(static_cast<double>(groups.size())) : "n/a",
-              "groups over-represented among the most exposed records", !groups.empty());
+              has_groups && groups.size() == 1 ? "group over-represented among the most exposed records"
+                                               : "groups over-represented among the most exposed records",
+              !groups.empty());
   out += "</div>\n";
   if (dp) out += dp_summary_html(*dp);
 
@@ -196,6 +219,17 @@ const std::map<std::string, std::string>& setting_labels() {
   return kLabels;
 }
 
+// The DP-SGD row of the recipe table: the accounted settings of a DP-SGD run, "off" for a run
+// without it. For a summary whose training options request DP-SGD but that has no privacy object
+// (written by a damaged or partial run), the row states that instead of claiming either.
+std::string dp_row_text(const Json& summary, const Json* train) {
+  const std::optional<DpGuarantee> dp = read_dp_guarantee(summary);
+  if (dp) return dp_recipe_text(*dp);
+  const std::string requested = text_at(train, "privacy", "off");
+  if (requested == "off") return "off";
+  return requested + "-level requested, but the summary has no DP-SGD guarantee";
+}
+
 std::string setting_label(const std::string& key) {
   const auto it = setting_labels().find(key);
   return it == setting_labels().end() ? key : it->second;
@@ -241,18 +275,16 @@ std::string render_utility_section(const Json& summary) {
     std::vector<std::string> unused;
     if (optimizer == "adam" || optimizer == "adamw") unused = {"momentum"};
     if (optimizer == "sgd") unused = {"adam_beta1", "adam_beta2", "adam_eps"};
-    // With DP-SGD, the requested settings (dp_noise before calibration, dp_delta null for the default)
-    // differ from those the models were trained with, so one row shows the accounted values instead.
-    const std::optional<DpGuarantee> dp = read_dp_guarantee(summary);
-    if (dp) {
-      unused.insert(unused.end(),
-                    {"privacy", "dp_clip", "dp_noise", "dp_delta", "dp_sampling_rate", "dp_target_epsilon"});
-    }
+    // The requested DP settings never show as raw rows: with DP-SGD they differ from those the models
+    // were trained with (dp_noise before calibration, dp_delta null for the default), so one row
+    // shows the accounted values, and without it they were not used, so one row reads "off".
+    unused.insert(unused.end(),
+                  {"privacy", "dp_clip", "dp_noise", "dp_delta", "dp_sampling_rate", "dp_target_epsilon"});
     out += setting_rows(train,
                         {"optimizer", "learning_rate", "batch_size", "epochs", "schedule", "warmup_epochs",
                          "weight_decay", "momentum", "adam_beta1", "adam_beta2", "adam_eps", "class_weighting"},
                         unused);
-    if (dp) out += table_row({"DP-SGD", escape_xml(dp_recipe_text(*dp))});
+    out += table_row({"DP-SGD", escape_xml(dp_row_text(summary, train))});
     out += "</tbody>\n</table>\n";
   }
 

@@ -75,8 +75,8 @@ std::string render_scatter_chart(const ScatterChart& chart) {
       std::string text = series.name;
       if (!point.label.empty()) text += (text.empty() ? "" : ": ") + point.label;
       text += fmt::format(" ({} {}, {} {})", chart.x_axis.title.empty() ? "x" : chart.x_axis.title,
-                          format_significant(point.x), chart.y_axis.title.empty() ? "y" : chart.y_axis.title,
-                          format_significant(point.y));
+                          format_data_value(point.x), chart.y_axis.title.empty() ? "y" : chart.y_axis.title,
+                          format_data_value(point.y));
       out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"5\"><title>{}</title></circle>\n", format_coordinate(px),
                          format_coordinate(py), escape_xml(text));
     }

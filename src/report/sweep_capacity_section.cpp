@@ -16,10 +16,11 @@ namespace privaudit::report::detail {
 namespace {
 
 // A scatter chart with one single-point series per recipe, so that the legend names each recipe
-// in the colour it has in the survival charts. `y_min` fixes the start of the y axis (counts start
-// at 0); NaN pads the axis around the data instead. Returns "" when no recipe has a drawable point.
+// in the colour it has in the survival charts. `counts` starts the y axis just below 0 (see
+// set_count_axis); otherwise the axis is padded around the data. Returns "" when no recipe has a
+// drawable point.
 std::string capacity_chart(const Json& sweep, const std::string& id, const std::string& title,
-                           const std::string& y_title, double y_min,
+                           const std::string& y_title, bool counts,
                            double (*value)(const Json& recipe, double near),
                            std::string (*detail)(const Json& recipe, double near)) {
   const Json& recipes = sweep_recipes(sweep);
@@ -46,12 +47,11 @@ std::string capacity_chart(const Json& sweep, const std::string& id, const std::
   }
   if (x_extent.empty()) return "";
   chart.x_axis = padded_log_axis("trainable parameters per model", x_extent.min, x_extent.max);
-  if (std::isnan(y_min)) {
-    chart.y_axis = padded_linear_axis(y_title, y_extent.min, y_extent.max);
-  } else {
-    // Counts: the axis starts at `y_min` and its top is rounded outward from the data.
+  if (counts) {
     chart.y_axis = {y_title};
-    chart.y_axis.min = y_min;
+    set_count_axis(chart.y_axis, y_extent.empty() ? kUnset : y_extent.max);
+  } else {
+    chart.y_axis = padded_linear_axis(y_title, y_extent.min, y_extent.max);
   }
   return render_scatter_chart(chart);
 }
@@ -91,10 +91,10 @@ std::string render_sweep_capacity_section(const Json& sweep) {
          "of the records it memorises; it may also generalise better. Each point is one recipe.</p>\n";
 
   const std::string tails = capacity_chart(sweep, "sweep-capacity-tails", "Confirmed near-certain patients",
-                                           "patients confirmed above " + threshold, 0.0, confirmed_patients,
+                                           "patients confirmed above " + threshold, true, confirmed_patients,
                                            confirmed_detail);
   const std::string utility = capacity_chart(sweep, "sweep-capacity-auroc", "Test AUROC",
-                                             "test AUROC (mean over models)", kUnset, test_auroc, auroc_detail);
+                                             "test AUROC (mean over models)", false, test_auroc, auroc_detail);
   if (tails.empty() && utility.empty()) {
     out += "<p class=\"missing\">No recipe has both a parameter count and a confirmed tail count or test AUROC in this "
            "sweep file.</p>\n";

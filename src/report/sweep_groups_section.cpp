@@ -104,11 +104,72 @@ std::string attribute_table(const AttributeAcross& attribute, const Json& recipe
   return out + "</tr>\n</tbody>\n</table>\n";
 }
 
-// "yes (residual 3.10, p < 0.001)".
+// "yes: residual 3.10, p < 0.001".
 std::string group_finding(const Json* attribute, const std::string& name) {
   const Json* group = group_in(attribute, name);
-  return fmt::format("{} (residual {}, {})", name, fixed(number_at(group, "residual"), 2),
+  return fmt::format("{}: residual {}, {}", name, fixed(number_at(group, "residual"), 2),
                      p_clause(number_at(group, "p_value")));
+}
+
+// Lists the significant findings of the attribute at one recipe: its chi-square test over all
+// groups when the Bonferroni-corrected p (over the attributes) is below 0.05, and each group at **.
+// Returns "χ² test Bonferroni p = 0.002, no: residual 3.03, p = 0.002", or "" when nothing is.
+std::string significance_text(const AttributeAcross& attribute, std::size_t recipe) {
+  const Json* entry = attribute.entries[recipe];
+  std::vector<std::string> parts;
+  const double p_bonferroni = number_at(entry, "p_bonferroni");
+  if (p_bonferroni < 0.05) parts.push_back("χ² test Bonferroni " + p_clause(p_bonferroni));
+  std::vector<std::string> groups;
+  for (const auto& name : significant_groups(attribute, recipe)) groups.push_back(group_finding(entry, name));
+  if (!groups.empty()) {
+    // Several groups are separated by semicolons, because each finding contains a comma.
+    std::string joined = groups.front();
+    for (std::size_t i = 1; i < groups.size(); ++i) joined += "; " + groups[i];
+    parts.push_back(joined);
+  }
+  if (parts.empty()) return "";
+  return parts.size() == 1 ? parts.front() : parts[0] + ", " + parts[1];
+}
+
+// The analysed recipes among `indices`, sorted by whether the attribute is significant there:
+// "LABEL (what is significant)" in `significant`, the plain label in `not_significant`, and the
+// recipes without an analysis of the attribute in `not_analysed`.
+struct RecipesBySignificance {
+  std::vector<std::string> significant;
+  std::vector<std::string> not_significant;
+  std::vector<std::string> not_analysed;
+};
+
+RecipesBySignificance sort_recipes(const AttributeAcross& attribute, const Json& recipes,
+                                   const std::vector<std::size_t>& indices) {
+  RecipesBySignificance sorted;
+  for (const std::size_t r : indices) {
+    const std::string label = recipe_label(recipes[r], r);
+    if (attribute.entries[r] == nullptr) {
+      sorted.not_analysed.push_back(label);
+      continue;
+    }
+    const std::string text = significance_text(attribute, r);
+    if (text.empty()) {
+      sorted.not_significant.push_back(label);
+    } else {
+      sorted.significant.push_back(label + " (" + text + ")");
+    }
+  }
+  return sorted;
+}
+
+// "SUBJECT is significant at A (...), and not at B." for the analysed recipes, whichever way it
+// goes; "" when none of them is analysed.
+std::string significance_clause(const std::string& subject, const RecipesBySignificance& sorted) {
+  if (sorted.significant.empty() && sorted.not_significant.empty()) return "";
+  if (sorted.significant.empty()) return subject + " is not significant at any recipe.";
+  if (sorted.not_significant.empty()) {
+    return subject + " is significant at " + (sorted.significant.size() > 1 ? "every recipe: " : "") +
+           join_words(sorted.significant) + ".";
+  }
+  return subject + " is significant at " + join_words(sorted.significant) + ", and not at " +
+         join_words(sorted.not_significant) + ".";
 }
 
 // The recipe trained without DP that the DP recipes are compared with: the first one, and only
@@ -122,81 +183,48 @@ std::size_t baseline_recipe(const Json& recipes) {
   return recipes.size();
 }
 
-// Whether the disparity seen without DP is still significant under each DP recipe.
+// Whether the attribute is significant without DP, and at which DP recipes it is. A disparity
+// that appears only under DP is named as plainly as one that DP removes.
 std::string dp_sentence(const AttributeAcross& attribute, const Json& recipes, std::size_t baseline) {
-  const std::string baseline_label = recipe_label(recipes[baseline], baseline);
+  // The recipe's label distinguishes the baseline only when several recipes were trained without DP.
+  const auto without_dp =
+      std::count_if(recipes.begin(), recipes.end(), [](const Json& r) { return !recipe_uses_dp(r); });
+  const std::string without = without_dp > 1 ? "Without DP (" + recipe_label(recipes[baseline], baseline) + ")"
+                                             : std::string("Without DP");
+  std::string sentence;
+  std::string subject = "it";
   if (attribute.entries[baseline] == nullptr) {
-    return fmt::format("The recipe without DP ({}) has no analysis of {}, so there is no disparity to follow under DP.",
-                       baseline_label, attribute.name);
+    sentence = fmt::format("The recipe without DP has no analysis of {}.", attribute.name);
+    subject = "the disparity of " + attribute.name;
+  } else {
+    const std::string text = significance_text(attribute, baseline);
+    sentence = text.empty() ? fmt::format("{}, the disparity of {} is not significant.", without, attribute.name)
+                            : fmt::format("{}, the disparity of {} is significant ({}).", without, attribute.name, text);
   }
 
-  const std::vector<std::string> seen = significant_groups(attribute, baseline);
-  if (seen.empty()) {
-    return fmt::format("Without DP ({}), no group of {} is significantly over- or under-represented among the most "
-                       "exposed records, so there is no disparity to follow under DP.",
-                       baseline_label, attribute.name);
-  }
-  std::vector<std::string> findings;
-  for (const auto& name : seen) findings.push_back(group_finding(attribute.entries[baseline], name));
-
-  // Sort the DP recipes by whether any of the baseline's significant groups stays significant.
-  std::vector<std::string> still;
-  std::vector<std::string> gone;
-  std::vector<std::string> untested;
+  std::vector<std::size_t> dp_recipes;
   for (std::size_t r = 0; r < recipes.size(); ++r) {
-    if (!recipe_uses_dp(recipes[r])) continue;
-    const std::string label = recipe_label(recipes[r], r);
-    if (attribute.entries[r] == nullptr) {
-      untested.push_back(label);
-    } else if (std::any_of(seen.begin(), seen.end(),
-                           [&](const std::string& name) { return significant(attribute.entries[r], name); })) {
-      still.push_back(label);
-    } else {
-      gone.push_back(label);
-    }
+    if (recipe_uses_dp(recipes[r])) dp_recipes.push_back(r);
   }
-
-  std::string outcome;
-  if (!still.empty() && !gone.empty()) {
-    outcome = "it stays significant under " + join_words(still) + " but not under " + join_words(gone);
-  } else if (!still.empty()) {
-    outcome = "it stays significant under " + join_words(still);
-  } else if (!gone.empty()) {
-    outcome = "it is no longer significant under " + join_words(gone);
+  const RecipesBySignificance sorted = sort_recipes(attribute, recipes, dp_recipes);
+  const std::string clause = significance_clause(subject, sorted);
+  if (!clause.empty()) sentence += " Under DP-SGD, " + clause;
+  if (!sorted.not_analysed.empty()) {
+    sentence += " The attribute is not analysed for " + join_words(sorted.not_analysed) + ".";
   }
-  std::string sentence = fmt::format("Without DP ({}), the disparity of {} is significant for {}", baseline_label,
-                                     attribute.name, join_words(findings));
-  sentence += outcome.empty() ? "." : "; " + outcome + ".";
-  if (!untested.empty()) sentence += " The attribute is not analysed for " + join_words(untested) + ".";
   return sentence;
 }
 
-// At which recipes any group of the attribute is significant.
+// At which recipes the attribute is significant, for a sweep without a recipe to compare with.
 std::string recipes_sentence(const AttributeAcross& attribute, const Json& recipes) {
-  std::vector<std::string> significant_at;
-  std::vector<std::string> not_analysed;
-  std::size_t analysed = 0;
-  for (std::size_t r = 0; r < recipes.size(); ++r) {
-    const std::string label = recipe_label(recipes[r], r);
-    if (attribute.entries[r] == nullptr) {
-      not_analysed.push_back(label);
-      continue;
-    }
-    ++analysed;
-    const std::vector<std::string> names = significant_groups(attribute, r);
-    if (!names.empty()) significant_at.push_back(label + " (" + join_words(names) + ")");
+  std::vector<std::size_t> all(recipes.size());
+  for (std::size_t r = 0; r < recipes.size(); ++r) all[r] = r;
+  const RecipesBySignificance sorted = sort_recipes(attribute, recipes, all);
+  std::string sentence = significance_clause("The disparity of " + attribute.name, sorted);
+  if (!sorted.not_analysed.empty()) {
+    if (!sentence.empty()) sentence += " ";
+    sentence += "The attribute is not analysed for " + join_words(sorted.not_analysed) + ".";
   }
-  std::string sentence;
-  if (significant_at.empty()) {
-    sentence = fmt::format("No group of {} is significant at any recipe.", attribute.name);
-  } else if (significant_at.size() == analysed && analysed > 1) {
-    sentence = fmt::format("The disparity of {} is significant at every recipe: {}.", attribute.name,
-                           join_words(significant_at));
-  } else {
-    sentence = fmt::format("The disparity of {} is significant at {}{}.", attribute.name, join_words(significant_at),
-                           analysed > significant_at.size() ? ", and at no other recipe" : "");
-  }
-  if (!not_analysed.empty()) sentence += " The attribute is not analysed for " + join_words(not_analysed) + ".";
   return sentence;
 }
 
@@ -216,8 +244,9 @@ std::string render_sweep_groups_section(const Json& sweep) {
       "<p>Each cell is a group's Pearson residual (O − E) / √E among the most exposed records of one recipe, with its "
       "p-value under it. A positive residual means that the group has more records among the most exposed than its "
       "share of the pool predicts. ** p &lt; 0.05 / (groups of the attribute), Bonferroni over the groups; * p &lt; "
-      "0.05. A disparity counts as significant at **. Groups with fewer than {} patients are suppressed: none of "
-      "their numbers are shown.</p>\n",
+      "0.05. An attribute counts as significant at a recipe when its χ² test over all groups has a p below 0.05 after "
+      "Bonferroni correction over the attributes, or when one of its groups has **. Groups with fewer than {} "
+      "patients are suppressed: none of their numbers are shown.</p>\n",
       escape_xml(std::isnan(min_patients) ? "the reporting minimum of" : count_text(min_patients)));
 
   std::set<std::string> used_ids;

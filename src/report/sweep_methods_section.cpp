@@ -13,25 +13,39 @@ namespace privaudit::report::detail {
 namespace {
 
 // "mlp, depth 1, width 256": the model kind, then its other scalar settings in key order (the
-// order in which nlohmann::json stores object members).
+// order in which nlohmann::json stores object members). Logistic regression has no hidden layers,
+// so the width and depth that sweep.json carries for it (the command line's defaults) are left out.
 std::string model_text(const Json* model) {
   if (model == nullptr || !model->is_object()) return "n/a";
-  std::string out = text_at(model, "kind", "model");
+  const std::string kind = text_at(model, "kind", "model");
+  std::string out = kind;
   for (const auto& item : model->items()) {
     if (item.key() == "kind" || item.value().is_structured() || item.value().is_null()) continue;
+    if (kind == "logistic" && (item.key() == "width" || item.key() == "depth")) continue;
     out += ", " + item.key() + " " + text(&item.value());
   }
   return out;
 }
 
+// "ε = 10 (accounted 9.98)" with a target epsilon, else "ε = 9.98 (accounted)".
+std::string methods_epsilon_text(const Json& recipe) {
+  const std::optional<DpGuarantee> dp = recipe_guarantee(recipe);
+  const double accounted = dp ? dp->epsilon : std::nan("");
+  const std::string epsilon = "ε = " + recipe_epsilon_text(recipe);
+  if (std::isnan(accounted)) return epsilon;
+  if (!std::isfinite(recipe_epsilon(recipe))) return epsilon + " (accounted)";
+  return epsilon + " (accounted " + accounted_epsilon_text(accounted) + ")";
+}
+
 std::string dp_text(const Json& recipe) {
   const Json* dp = recipe_dp(recipe);
-  if (dp == nullptr) return recipe_uses_dp(recipe) ? "n/a" : "none";
-  return fmt::format("{}-level, noise multiplier {}, clip norm {}, sampling rate {}, {} steps, δ = {}",
-                     text_at(dp, "unit", "n/a"), format_significant(number_at(dp, "noise_multiplier"), 3),
+  if (dp == nullptr) return recipe_uses_dp(recipe) ? methods_epsilon_text(recipe) : "none";
+  return fmt::format("{}-level, {} at δ = {}, noise multiplier {}, clip norm {}, sampling rate {}, {} steps",
+                     text_at(dp, "unit", "n/a"), methods_epsilon_text(recipe),
+                     format_significant(number_at(dp, "delta"), 3),
+                     format_significant(number_at(dp, "noise_multiplier"), 3),
                      format_significant(number_at(dp, "clip_norm"), 3),
-                     format_significant(number_at(dp, "sampling_rate"), 3), count_text(number_at(dp, "steps")),
-                     format_significant(number_at(dp, "delta"), 3));
+                     format_significant(number_at(dp, "sampling_rate"), 3), count_text(number_at(dp, "steps")));
 }
 
 std::string seconds_text(double seconds) {
@@ -44,7 +58,8 @@ std::string recipe_row(const Json& recipe, std::size_t index) {
   std::string folder = text_at(&recipe, "dir");
   if (folder.empty() && !text_at(&recipe, "name").empty()) folder = "recipes/" + text_at(&recipe, "name");
   return table_row({escape_xml(recipe_label(recipe, index)),
-                    folder.empty() ? "n/a" : "<code>" + escape_xml(folder) + "</code>",
+                    // No line break inside a folder name: browsers break at its hyphens otherwise.
+                    folder.empty() ? "n/a" : "<code style=\"white-space: nowrap\">" + escape_xml(folder) + "</code>",
                     escape_xml(model_text(find(&recipe, "model"))),
                     escape_xml(count_text(number_at(&recipe, "parameters"))), escape_xml(dp_text(recipe)),
                     escape_xml(seconds_text(number_at(&recipe, "train_seconds")))});

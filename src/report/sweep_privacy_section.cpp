@@ -16,6 +16,10 @@ namespace privaudit::report::detail {
 
 namespace {
 
+// Caption sentence for charts that leave out the patient series.
+constexpr const char* kOneRecordNote =
+    "Every patient has one record here, so the patients are the records and only the record series is drawn.";
+
 // A DP recipe placed on the epsilon axis.
 struct EpsilonPoint {
   double epsilon = 0.0;  // target epsilon, else the accountant's; > 0
@@ -46,7 +50,7 @@ Axis epsilon_axis(const std::vector<EpsilonPoint>& points) {
 using Reader = double (*)(const Json& recipe, double near);
 
 // A line with points over the DP recipes, and a dashed horizontal line at the value of each recipe
-// without DP.
+// without DP. The dashed line names its recipe only when there are several without DP.
 void add_series(LineChart& chart, const Json& recipes, const std::vector<EpsilonPoint>& points, double near,
                 const std::string& name, std::string_view color, Reader value, Reader sd) {
   LineSeries series;
@@ -65,12 +69,14 @@ void add_series(LineChart& chart, const Json& recipes, const std::vector<Epsilon
   }
   chart.series.push_back(std::move(series));
 
+  const auto without_dp = std::count_if(recipes.begin(), recipes.end(),
+                                        [](const Json& recipe) { return !recipe_uses_dp(recipe); });
   for (std::size_t i = 0; i < recipes.size(); ++i) {
     if (recipe_uses_dp(recipes[i])) continue;
     const double y = value(recipes[i], near);
     if (!std::isfinite(y)) continue;
     LineSeries flat;
-    flat.name = name + ", without DP (" + recipe_label(recipes[i], i) + ")";
+    flat.name = name + ", without DP" + (without_dp > 1 ? " (" + recipe_label(recipes[i], i) + ")" : "");
     flat.color = std::string(color);
     flat.dashed = true;
     flat.hover_points = false;
@@ -78,6 +84,11 @@ void add_series(LineChart& chart, const Json& recipes, const std::vector<Epsilon
     flat.y = {y, y};
     chart.series.push_back(std::move(flat));
   }
+}
+
+// One unit's entry of a recipe's bound check: "records" or "patients"; nullptr when missing.
+const Json* check_entry(const Json& recipe, const char* unit_key) {
+  return find(find(recipe_dp(recipe), "bound_check"), unit_key);
 }
 
 double auroc_mean(const Json& recipe, double) { return number(find_path(recipe, {"utility", "test_auroc", "mean"})); }
@@ -90,10 +101,10 @@ double records_confirmed(const Json& recipe, double near) {
 }
 double auc_bound(const Json& recipe, double) { return recipe_auc_bound(recipe); }
 double records_max_holdout(const Json& recipe, double) {
-  return number_at(find(find(recipe_dp(recipe), "bound_check"), "records"), "max_holdout_auc");
+  return number_at(check_entry(recipe, "records"), "max_holdout_auc");
 }
 double patients_max_holdout(const Json& recipe, double) {
-  return number_at(find(find(recipe_dp(recipe), "bound_check"), "patients"), "max_holdout_auc");
+  return number_at(check_entry(recipe, "patients"), "max_holdout_auc");
 }
 
 LineChart epsilon_chart(const std::string& id, const std::string& title, const std::string& y_title,
@@ -107,9 +118,79 @@ LineChart epsilon_chart(const std::string& id, const std::string& title, const s
   return chart;
 }
 
+// The largest finite y value of the chart's series; NaN when there is none.
+double largest_y(const LineChart& chart) {
+  double largest = std::nan("");
+  for (const auto& series : chart.series) {
+    for (const double y : series.y) {
+      if (std::isfinite(y) && !(y <= largest)) largest = y;
+    }
+  }
+  return largest;
+}
+
+// For one unit of one DP recipe whose largest half-B AUC lies above its bound, why that does not
+// by itself break the guarantee: the z test over the selected units. "" when it lies below.
+std::string above_bound_sentence(const Json& recipe, const char* unit_key, const std::string& unit) {
+  const Json* entry = check_entry(recipe, unit_key);
+  const double bound = recipe_auc_bound(recipe);
+  const double largest = number_at(entry, "max_holdout_auc");
+  if (!(largest > bound)) return "";
+  const double tested = number_at(entry, "tested");
+  const double selected = number_at(entry, "selected");
+  const double beyond = number_at(entry, "beyond_se");
+  std::string sentence = fmt::format("At ε = {}, the largest half-B AUC of the {}s ({}) is above the bound ({}), ",
+                                     recipe_epsilon_text(recipe), unit, fixed(largest, 3), auc_bound_text(bound));
+  if (beyond > 0.0) {
+    return sentence + fmt::format("and {} of the {} {}s tested {} above it by more than noise explains (largest z {}, "
+                                  "critical {}).",
+                                  count_text(beyond), count_text(tested), unit, beyond == 1.0 ? "is" : "are",
+                                  fixed(number_at(entry, "max_z"), 2), fixed(number_at(entry, "z"), 2));
+  }
+  if (tested > 0.0) {
+    return sentence + fmt::format("but the largest z of the {} {}s tested is {}, below the critical {}, so none of "
+                                  "them is above the bound by more than noise explains.",
+                                  count_text(tested), unit, fixed(number_at(entry, "max_z"), 2),
+                                  fixed(number_at(entry, "z"), 2));
+  }
+  if (selected > 0.0) {
+    return sentence + fmt::format("but none of the {} {}s above the bound on half A had enough models on half B for "
+                                  "the test.",
+                                  count_text(selected), unit);
+  }
+  return sentence + fmt::format("but no {} was above the bound on half A, which selects the {}s to test, so none "
+                                "was tested.",
+                                unit, unit);
+}
+
+std::string bound_caption(const Json& sweep, const std::vector<EpsilonPoint>& points, bool one_record_each) {
+  const Json& recipes = sweep_recipes(sweep);
+  const double pool_records = number(find_path(sweep, {"counts", "pool_records"}));
+  const std::string pool =
+      std::isfinite(pool_records) ? " (" + count_text(pool_records) + " records in the pool)" : std::string();
+  std::string caption = fmt::format(
+      "Black: the maximum membership AUC that any attack can reach under each recipe's privacy profile. Coloured: the "
+      "largest AUC of any {} on half B of the models. That largest value is a maximum over one noisy estimate per "
+      "unit{}, each from half of the models, so it can lie above the bound by noise alone and is not itself a test of "
+      "the bound. The bound check below tests each unit selected on half A with a z statistic against a Bonferroni-corrected "
+      "critical value, and its table lists the largest z next to that critical value.",
+      one_record_each ? "record" : "patient or record", pool);
+  for (const auto& point : points) {
+    const Json& recipe = recipes[point.index];
+    for (const std::string& sentence :
+         {above_bound_sentence(recipe, "records", "record"),
+          one_record_each ? std::string() : above_bound_sentence(recipe, "patients", "patient")}) {
+      if (!sentence.empty()) caption += " " + sentence;
+    }
+  }
+  if (one_record_each) caption += " " + std::string(kOneRecordNote);
+  return caption + " A bound of 1 means no limit.";
+}
+
 std::string charts(const Json& sweep, const std::vector<EpsilonPoint>& points) {
   const Json& recipes = sweep_recipes(sweep);
   const double near = number_at(&sweep, "near_certain_auc");
+  const bool one_record_each = one_record_per_patient(sweep);
   const std::string threshold = std::isnan(near) ? "the near-certain threshold" : fixed(near, 2);
   const std::string no_dp_note = " Dashed horizontal lines: the recipe without DP (ε = ∞), which has no place on the "
                                  "ε axis.";
@@ -121,16 +202,20 @@ std::string charts(const Json& sweep, const std::vector<EpsilonPoint>& points) {
 
   LineChart tails = epsilon_chart("sweep-epsilon-tails", "Confirmed near-certain tail", "confirmed above " + threshold,
                                   points);
-  tails.y_axis.min = 0.0;
-  add_series(tails, recipes, points, near, "patients", kVermillion, patients_confirmed, nullptr);
+  // With one record per patient, the patient series would lie exactly under the record series.
+  if (!one_record_each) add_series(tails, recipes, points, near, "patients", kVermillion, patients_confirmed, nullptr);
   add_series(tails, recipes, points, near, "records", kBlue, records_confirmed, nullptr);
+  set_count_axis(tails.y_axis, largest_y(tails));
 
   LineChart bound = epsilon_chart("sweep-epsilon-bound", "Allowed and measured membership AUC", "membership AUC",
                                   points);
   bound.y_axis.max = 1.0;
   bound.size.width = 640.0;
   add_series(bound, recipes, points, near, "DP AUC bound", kBlack, auc_bound, nullptr);
-  add_series(bound, recipes, points, near, "largest half-B AUC, patients", kVermillion, patients_max_holdout, nullptr);
+  if (!one_record_each) {
+    add_series(bound, recipes, points, near, "largest half-B AUC, patients", kVermillion, patients_max_holdout,
+               nullptr);
+  }
   add_series(bound, recipes, points, near, "largest half-B AUC, records", kBlue, records_max_holdout, nullptr);
 
   std::string out = "<div class=\"chart-grid\">\n";
@@ -138,69 +223,88 @@ std::string charts(const Json& sweep, const std::vector<EpsilonPoint>& points) {
                 "Mean test AUROC over the models of each DP recipe against its ε (log scale). Shaded: ± one standard "
                 "deviation over the models." +
                     (any_without_dp ? no_dp_note : std::string()));
+  const std::string tail_units = one_record_each ? "Records" : "Patients (joint test) and records";
   out += figure(render_line_chart(tails),
-                "Patients (joint test) and records whose AUC is above " + threshold +
+                tail_units + " whose AUC is above " + threshold +
                     " on half A of the models and stays above it on half B, against ε (log scale)." +
-                    (any_without_dp ? no_dp_note : std::string()));
+                    (any_without_dp ? no_dp_note : std::string()) +
+                    (one_record_each ? " " + std::string(kOneRecordNote) : std::string()));
   out += "</div>\n";
-  out += figure(render_line_chart(bound),
-                "Black: the maximum membership AUC that any attack can reach under each recipe's privacy profile. "
-                "Coloured: the largest AUC of any patient or record on half B of the models. That largest value is a "
-                "maximum over many noisy estimates, so it can pass the bound by noise alone. The table below counts "
-                "the units above the bound beyond what noise explains. A bound of 1 means no limit.");
+  out += figure(render_line_chart(bound), bound_caption(sweep, points, one_record_each));
   return out;
 }
 
-// "max z 0.61, critical 2.39": the largest z of the tested units against the Bonferroni critical
-// value; "none tested" when no unit was tested.
+// "1.69 / 3.77": the largest z of the tested units and the Bonferroni critical value; "none tested"
+// when no unit was tested.
 std::string z_text(const Json* unit) {
   const double critical = number_at(unit, "z");
-  const double largest = number_at(unit, "max_z");
   if (std::isnan(critical)) return "none tested";
-  return fmt::format("max z {}, critical {}", fixed(largest, 2), fixed(critical, 2));
+  return fixed(number_at(unit, "max_z"), 2) + " / " + fixed(critical, 2);
 }
 
-// Four cells of one unit ("records" or "patients") of a bound check.
+constexpr int kCheckColumns = 5;
+
+// The cells of one unit ("records" or "patients") of a bound check.
 std::string check_cells(const Json* unit) {
-  if (unit == nullptr) return "<td>n/a</td><td>n/a</td><td>n/a</td><td>n/a</td>";
+  if (unit == nullptr) {
+    std::string cells;
+    for (int i = 0; i < kCheckColumns; ++i) cells += "<td>n/a</td>";
+    return cells;
+  }
   const double beyond = number_at(unit, "beyond_se");
   const std::string beyond_text = escape_xml(count_text(beyond));
-  return fmt::format("<td>{} / {}</td><td>{}</td><td>{}<span class=\"ci\">{}</span></td><td>{}</td>",
+  return fmt::format("<td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                      escape_xml(count_text(number_at(unit, "selected"))),
                      escape_xml(count_text(number_at(unit, "confirmed"))),
-                     escape_xml(count_text(number_at(unit, "tested"))),
+                     escape_xml(count_text(number_at(unit, "tested"))), escape_xml(z_text(unit)),
                      beyond > 0.0 ? "<span class=\"mark\">" + beyond_text + "</span>" : beyond_text,
-                     escape_xml(z_text(unit)), escape_xml(fixed(number_at(unit, "max_holdout_auc"), 3)));
+                     escape_xml(fixed(number_at(unit, "max_holdout_auc"), 3)));
 }
 
-std::string bound_table(const Json& recipes) {
+// The bound check of every recipe. With `one_record_each`, the patient columns would repeat the
+// record columns, so only one group of columns is shown (the record check, else the patient check).
+std::string bound_table(const Json& recipes, bool one_record_each) {
+  const int units = one_record_each ? 1 : 2;
+  const std::string unit_headers =
+      "<th>Selected / confirmed</th><th>Tested</th><th>Largest z / critical z</th><th>Beyond noise</th><th>Max "
+      "half-B AUC</th>";
   std::string out = "<table class=\"numbers\">\n<thead>\n<tr><th rowspan=\"2\">Recipe</th><th rowspan=\"2\">ε</th>"
-                    "<th rowspan=\"2\">DP unit</th><th rowspan=\"2\">AUC bound</th>"
-                    "<th colspan=\"4\">Records</th><th colspan=\"4\">Patients</th></tr>\n"
-                    "<tr><th>Selected / confirmed</th><th>Tested</th><th>Beyond noise</th><th>Max half-B AUC</th>"
-                    "<th>Selected / confirmed</th><th>Tested</th><th>Beyond noise</th><th>Max half-B AUC</th></tr>\n"
-                    "</thead>\n<tbody>\n";
+                    "<th rowspan=\"2\">DP unit</th><th rowspan=\"2\">AUC bound</th>";
+  if (one_record_each) {
+    out += fmt::format("<th colspan=\"{}\">Records (one per patient)</th></tr>\n", kCheckColumns);
+  } else {
+    out += fmt::format("<th colspan=\"{0}\">Records</th><th colspan=\"{0}\">Patients</th></tr>\n", kCheckColumns);
+  }
+  out += "<tr>" + unit_headers + (one_record_each ? "" : unit_headers) + "</tr>\n</thead>\n<tbody>\n";
+
+  const int check_span = units * kCheckColumns;
   for (std::size_t i = 0; i < recipes.size(); ++i) {
     const Json& recipe = recipes[i];
     const std::string label = escape_xml(recipe_label(recipe, i));
     if (!recipe_uses_dp(recipe)) {
-      out += fmt::format("<tr><td>{}</td><td colspan=\"11\">trained without DP-SGD: no bound</td></tr>\n", label);
+      out += fmt::format("<tr><td>{}</td><td colspan=\"{}\">trained without DP-SGD: no bound</td></tr>\n", label,
+                         check_span + 3);
       continue;
     }
     const Json* dp = recipe_dp(recipe);
     const Json* check = find(dp, "bound_check");
     const double bound = recipe_auc_bound(recipe);
-    const std::string bound_text = bound >= 1.0 ? "1 (no limit)" : fixed(bound, 4);
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", label, epsilon_cell_html(recipe),
-                       escape_xml(text_at(dp, "unit", "n/a")), escape_xml(bound_text));
+                       escape_xml(text_at(dp, "unit", "n/a")), escape_xml(auc_bound_text(bound)));
     if (check == nullptr && bound >= 1.0) {
-      out += "<td colspan=\"8\">nothing to check: the bound does not limit the AUC</td></tr>\n";
+      out += fmt::format("<td colspan=\"{}\">nothing to check: the bound does not limit the AUC</td></tr>\n",
+                         check_span);
+    } else if (one_record_each) {
+      const Json* records = find(check, "records");
+      out += check_cells(records != nullptr ? records : find(check, "patients")) + "</tr>\n";
     } else {
       out += check_cells(find(check, "records")) + check_cells(find(check, "patients")) + "</tr>\n";
     }
   }
-  return out + "</tbody>\n</table>\n<p class=\"note\">DP-SGD settings (δ, noise multiplier, clip norm, sampling rate, "
-               "steps) are listed under Methods.</p>\n";
+  return out + "</tbody>\n</table>\n<p class=\"note\">Largest z / critical z: the largest z of the tested units "
+               "against the Bonferroni critical value; a unit counts as beyond noise when its z exceeds the critical "
+               "value. DP-SGD settings (δ, noise multiplier, clip norm, sampling rate, steps) are listed under "
+               "Methods.</p>\n";
 }
 
 }  // namespace
@@ -227,7 +331,7 @@ std::string render_sweep_privacy_utility_section(const Json& sweep) {
          "bound) / SE, with the Hanley-McNeil standard error at AUC = bound. Beyond noise: tested units whose z exceeds "
          "the Bonferroni critical value for that many one-sided tests at a family-wise 5% level. Estimation noise "
          "does not explain such a unit, so it points to a bug in the DP training or its accounting.</p>\n";
-  out += bound_table(recipes);
+  out += bound_table(recipes, one_record_per_patient(sweep));
   return out + "</section>\n";
 }
 

@@ -30,22 +30,63 @@ bool recipe_uses_dp(const Json& recipe) {
 
 double recipe_auc_bound(const Json& recipe) { return number_at(recipe_dp(recipe), "auc_bound"); }
 
-std::string epsilon_text(double epsilon) { return std::isnan(epsilon) ? "none" : format_significant(epsilon, 3); }
+std::optional<DpGuarantee> recipe_guarantee(const Json& recipe) { return read_privacy_object(recipe_dp(recipe)); }
+
+// The accountant's epsilon of a DP recipe; +infinity where sweep.json has "inf", NaN when missing.
+double accounted_epsilon(const Json& recipe) {
+  const std::optional<DpGuarantee> dp = recipe_guarantee(recipe);
+  return dp ? dp->epsilon : std::nan("");
+}
+
+std::string recipe_epsilon_text(const Json& recipe) {
+  if (!recipe_uses_dp(recipe)) return "none";
+  const double target = recipe_epsilon(recipe);
+  if (std::isfinite(target)) return target_epsilon_text(target);
+  const double accounted = accounted_epsilon(recipe);
+  return std::isnan(accounted) ? "n/a" : accounted_epsilon_text(accounted);
+}
 
 std::string epsilon_cell_html(const Json& recipe) {
-  const double target = recipe_epsilon(recipe);
-  const double accounted = number_at(recipe_dp(recipe), "epsilon");
-  std::string cell = escape_xml(recipe_uses_dp(recipe) && std::isnan(target) ? "n/a" : epsilon_text(target));
-  if (std::isfinite(accounted)) {
-    cell += "<span class=\"ci\">accounted " + escape_xml(format_significant(accounted, 3)) + "</span>";
+  std::string cell = escape_xml(recipe_epsilon_text(recipe));
+  const double accounted = accounted_epsilon(recipe);
+  if (std::isfinite(recipe_epsilon(recipe)) && !std::isnan(accounted)) {
+    cell += "<span class=\"ci\">accounted " + escape_xml(accounted_epsilon_text(accounted)) + "</span>";
   }
   return cell;
 }
 
 std::string bound_label(const Json& recipe) {
-  double epsilon = recipe_epsilon(recipe);
-  if (!std::isfinite(epsilon)) epsilon = number_at(recipe_dp(recipe), "epsilon");
-  return std::isfinite(epsilon) ? "eps=" + format_significant(epsilon, 3) + " bound" : "DP bound";
+  const std::string epsilon = recipe_epsilon_text(recipe);
+  return epsilon == "n/a" || epsilon == "none" ? "DP bound" : "eps=" + epsilon + " bound";
+}
+
+bool bound_drawn(const Json& recipe) {
+  const std::optional<DpGuarantee> dp = recipe_guarantee(recipe);
+  return dp && dp_bound_drawn(*dp);
+}
+
+bool one_record_per_patient(const Json& sweep) {
+  const Json* counts = find(&sweep, "counts");
+  const double patients = number_at(counts, "pool_patients");
+  return patients > 0.0 && patients == number_at(counts, "pool_records");
+}
+
+bool has_privacy_utility_section(const Json& sweep) {
+  return text_at(&sweep, "kind") == "epsilon" || epsilons_vary(sweep);
+}
+
+void set_count_axis(Axis& axis, double largest) {
+  if (!(largest > 0.0)) {
+    axis.min = -0.05;
+    axis.max = 1.0;
+    axis.target_ticks = 2;
+    return;
+  }
+  // The 1-2-5 ticks round the axis end up to at most about 1.5 times the largest count. The margin
+  // is then at least a thirty-first of the axis, about 7.5 units on a plot 235 units high, which is
+  // more than a marker's radius of 5.
+  axis.min = -largest / 20.0;
+  axis.max = kUnset;
 }
 
 const Json* recipe_tail(const Json& recipe, const char* unit_key, double threshold) {

@@ -49,7 +49,7 @@ std::string render_sweep_report(const nlohmann::json& sweep) {
     page.sections.push_back({"sweep-capacity", "Capacity"});
     page.main_html += detail::render_sweep_capacity_section(sweep);
   }
-  if (kind == "epsilon" || detail::epsilons_vary(sweep)) {
+  if (detail::has_privacy_utility_section(sweep)) {
     page.sections.push_back({"sweep-privacy-utility", "Privacy and utility"});
     page.main_html += detail::render_sweep_privacy_utility_section(sweep);
   }

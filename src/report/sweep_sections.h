@@ -6,9 +6,11 @@
 
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "report/dp_guarantee.h"
 #include "report/report_format.h"
 #include "report/svg_chart.h"
 
@@ -33,16 +35,40 @@ bool recipe_uses_dp(const Json& recipe);
 // dp.auc_bound, the maximum membership AUC any attack can reach; NaN without DP or when missing.
 double recipe_auc_bound(const Json& recipe);
 
-// "none" for NaN (no DP), otherwise three significant digits ("10", "0.5").
-std::string epsilon_text(double epsilon);
+// The recipe's "dp" object read as a DP-SGD guarantee (dp_guarantee.h); nullopt without one.
+std::optional<DpGuarantee> recipe_guarantee(const Json& recipe);
 
-// Escaped HTML of a table cell's content for the recipe's epsilon: the target ("none" without DP),
-// with the accountant's epsilon on a second line when the recipe has one.
+// The recipe's epsilon for tables, chart labels and methods: the target epsilon as written
+// (target_epsilon_text: "1000", "10.5"), else the accountant's epsilon to 4 significant digits
+// (accounted_epsilon_text). "none" for a recipe trained without DP-SGD, "n/a" for a DP recipe
+// with neither.
+std::string recipe_epsilon_text(const Json& recipe);
+
+// Escaped HTML of a table cell's content for the recipe's epsilon: recipe_epsilon_text, with the
+// accountant's epsilon on a second line when the recipe has both a target and an accounted value.
 std::string epsilon_cell_html(const Json& recipe);
 
-// Label of a DP recipe's bound reference line: "eps=10 bound", with the target epsilon, else the
-// accountant's epsilon, else "DP bound".
+// Label of a DP recipe's bound reference line: "eps=10 bound" with recipe_epsilon_text, else
+// "DP bound".
 std::string bound_label(const Json& recipe);
+
+// Whether the survival charts draw the recipe's AUC bound as a line, by the run report's rule
+// (dp_bound_drawn): a finite epsilon and a bound below 1.000 at three decimals.
+bool bound_drawn(const Json& recipe);
+
+// Whether every patient of the audit pool has exactly one record (counts.pool_patients equals
+// counts.pool_records), so that patient results repeat the record results.
+bool one_record_per_patient(const Json& sweep);
+
+// Whether the report has the privacy-utility section: the sweep's kind is "epsilon" or the target
+// epsilons differ.
+bool has_privacy_utility_section(const Json& sweep);
+
+// Fixes a count axis (starting at 0) whose largest plotted value is `largest`: its start goes a
+// twentieth of `largest` below 0, so that markers at 0 clear the axis line, and its end is rounded
+// outward from the data. When nothing above 0 is plotted (`largest` 0 or NaN) the axis spans
+// 0 to 1 with ticks at 0 and 1 only.
+void set_count_axis(Axis& axis, double largest);
 
 // The entry of tails.<unit_key> ("records" or "patients_joint") whose threshold is `threshold`,
 // or nullptr.

@@ -27,11 +27,15 @@ std::string varied_sentence(const Json& sweep, std::size_t recipes) {
 
 std::string plan_sentence(const Json& sweep) {
   const Json* counts = find(&sweep, "counts");
+  const std::string records = count_text(number_at(counts, "pool_records"));
+  const std::string patients = count_text(number_at(counts, "pool_patients"));
+  const std::string pool = one_record_per_patient(sweep)
+                               ? fmt::format("the {} patients of the audit pool, one record each,", patients)
+                               : fmt::format("the {} records ({} patients) of the audit pool", records, patients);
   return fmt::format(
-      "Every recipe trains {} models on the same plan: the same assignment of the {} records ({} patients) of the "
-      "audit pool to the models' training sets, and the same {} test records.",
-      count_text(number_at(&sweep, "models")), count_text(number_at(counts, "pool_records")),
-      count_text(number_at(counts, "pool_patients")), count_text(number_at(counts, "test_records")));
+      "Every recipe trains {} models on the same plan: the same assignment of {} to the models' training sets, and the "
+      "same {} test records.",
+      count_text(number_at(&sweep, "models")), pool, count_text(number_at(counts, "test_records")));
 }
 
 // "rises from 3 to 41", "falls from 0.812 to 0.790" or "stays at 7".
@@ -44,7 +48,8 @@ double confirmed_count(const Json& recipe, const char* unit_key, double near) {
   return number_at(recipe_tail(recipe, unit_key, near), "confirmed");
 }
 
-std::string tail_change_sentence(const Json& recipes, double near) {
+// With `one_record_each`, the record counts repeat the patient counts and are left out.
+std::string tail_change_sentence(const Json& recipes, double near, bool one_record_each) {
   if (std::isnan(near)) {
     return "The sweep file does not state the near-certain threshold, so the tails are not compared.";
   }
@@ -59,9 +64,10 @@ std::string tail_change_sentence(const Json& recipes, double near) {
   const std::string threshold = fixed(near, 2);
 
   if (recipes.size() == 1) {
-    return fmt::format("The only recipe, {}, has {} patients and {} records confirmed above AUC {} (above it on both "
-                       "halves of the models).",
-                       first_label, count_text(first_patients), count_text(first_records), threshold);
+    const std::string records = one_record_each ? "" : " and " + count_text(first_records) + " records";
+    return fmt::format("The only recipe, {}, has {} patients{} confirmed above AUC {} (above it on both halves of the "
+                       "models).",
+                       first_label, count_text(first_patients), records, threshold);
   }
   if (std::isnan(first_patients) || std::isnan(last_patients)) {
     return fmt::format("The confirmed count of patients above AUC {} is missing for {}, so the first and last recipes "
@@ -69,24 +75,48 @@ std::string tail_change_sentence(const Json& recipes, double near) {
                        threshold, std::isnan(first_patients) ? first_label : last_label);
   }
   std::string sentence = fmt::format(
-      "From {} to {}, the number of patients confirmed at near-certain risk (joint AUC above {} on both halves of the "
+      "From {} to {}, the number of patients confirmed at near-certain risk ({} above {} on both halves of the "
       "models) {}",
-      first_label, last_label, threshold,
+      first_label, last_label, one_record_each ? "AUC" : "joint AUC", threshold,
       change_text(first_patients, last_patients, count_text(first_patients), count_text(last_patients)));
-  if (std::isfinite(first_records) && std::isfinite(last_records)) {
+  if (!one_record_each && std::isfinite(first_records) && std::isfinite(last_records)) {
     sentence += "; the number of confirmed records " +
                 change_text(first_records, last_records, count_text(first_records), count_text(last_records));
   }
   return sentence + ".";
 }
 
+double mean_test_auroc(const Json& recipe) { return number(find_path(recipe, {"utility", "test_auroc", "mean"})); }
+
+// The mean test AUROC of the first, the best and the last recipe, so that a peak between the two
+// ends is not hidden.
 std::string utility_sentence(const Json& recipes) {
   if (recipes.size() < 2) return "";
-  const double first = number(find_path(recipes.front(), {"utility", "test_auroc", "mean"}));
-  const double last = number(find_path(recipes.back(), {"utility", "test_auroc", "mean"}));
+  const std::size_t last_index = recipes.size() - 1;
+  const double first = mean_test_auroc(recipes.front());
+  const double last = mean_test_auroc(recipes.back());
   if (std::isnan(first) || std::isnan(last)) return "";
-  const std::string change = change_text(first, last, fixed(first, 3), fixed(last, 3));
-  return "Over the same recipes, the mean test AUROC " + change + ".";
+  std::size_t best_index = 0;
+  for (std::size_t i = 1; i < recipes.size(); ++i) {
+    if (mean_test_auroc(recipes[i]) > mean_test_auroc(recipes[best_index])) best_index = i;
+  }
+  const double best = mean_test_auroc(recipes[best_index]);
+  const std::string first_label = recipe_label(recipes.front(), 0);
+  const std::string last_label = recipe_label(recipes.back(), last_index);
+  const std::string first_text = fixed(first, 3);
+  const std::string last_text = fixed(last, 3);
+  const std::string best_text = fixed(best, 3);
+
+  if (best_text != first_text && best_text != last_text) {
+    return fmt::format("Over the same recipes, the mean test AUROC is {} for {}, peaks at {} with {}, and is {} for {}.",
+                       first_text, first_label, best_text, recipe_label(recipes[best_index], best_index), last_text,
+                       last_label);
+  }
+  if (first_text == last_text) return "Over the same recipes, the mean test AUROC stays at " + first_text + ".";
+  const bool first_best = best_text == first_text;
+  return fmt::format("Over the same recipes, the mean test AUROC {} from {} ({}{}) to {} ({}{}).",
+                     last > first ? "rises" : "falls", first_text, first_label, first_best ? ", the highest" : "",
+                     last_text, last_label, first_best ? "" : ", the highest");
 }
 
 // "1 patient", "3 records".
@@ -134,7 +164,9 @@ double untested(const Json* unit) {
   return std::max(0.0, selected - tested);
 }
 
-BoundFindings bound_findings(const Json& recipes) {
+// With `one_record_each`, the patient check repeats the record check, so each unit counts once, as
+// a patient.
+BoundFindings bound_findings(const Json& recipes, bool one_record_each) {
   BoundFindings findings;
   for (std::size_t i = 0; i < recipes.size(); ++i) {
     const Json& recipe = recipes[i];
@@ -148,6 +180,10 @@ BoundFindings bound_findings(const Json& recipes) {
       // sweep.json has a bound check only where the bound is below 1.
       (recipe_auc_bound(recipe) >= 1.0 ? findings.unlimited : findings.unchecked).push_back(label);
       continue;
+    }
+    if (one_record_each) {
+      if (patients == nullptr) patients = records;
+      records = nullptr;
     }
     const std::string beyond = units_text(number_at(patients, "beyond_se"), number_at(records, "beyond_se"));
     if (!beyond.empty()) findings.violations.push_back(label + " (" + beyond + ")");
@@ -183,7 +219,7 @@ std::string bounds_hold_sentence(const BoundFindings& findings) {
 // bounds, followed by what was not checked. Nothing when no recipe used DP-SGD in a sweep that is
 // not an epsilon sweep.
 std::string bound_block(const Json& sweep, const Json& recipes) {
-  const BoundFindings findings = bound_findings(recipes);
+  const BoundFindings findings = bound_findings(recipes, one_record_per_patient(sweep));
   if (findings.dp_recipes.empty()) {
     if (text_at(&sweep, "kind") != "epsilon") return "";
     return "<p>No recipe of this sweep was trained with DP-SGD, so there is no privacy bound to check.</p>\n";
@@ -225,9 +261,7 @@ std::string bound_block(const Json& sweep, const Json& recipes) {
 
 std::string bound_cell(const Json& recipe) {
   if (!recipe_uses_dp(recipe)) return "none";
-  const double bound = recipe_auc_bound(recipe);
-  if (bound >= 1.0) return "1 (no limit)";
-  return escape_xml(fixed(bound, 4));
+  return escape_xml(auc_bound_text(recipe_auc_bound(recipe)));
 }
 
 std::string tail_cell(const Json& recipe, const char* unit_key, double near) {
@@ -236,18 +270,64 @@ std::string tail_cell(const Json& recipe, const char* unit_key, double near) {
   return escape_xml(count_text(number_at(entry, "in_sample")) + " / " + count_text(number_at(entry, "confirmed")));
 }
 
-std::string recipe_row(const Json& recipe, std::size_t index, double near) {
+// Columns shown in the recipe table.
+struct TableLayout {
+  bool dp = true;           // the ε and DP AUC bound columns, left out when no recipe used DP-SGD
+  bool record_tail = true;  // the record tail column, left out when every patient has one record
+};
+
+std::string recipe_row(const Json& recipe, std::size_t index, double near, const TableLayout& layout) {
   const BestAttack best = best_attack(recipe);
   std::string attack_cell = "n/a";
   if (!best.name.empty()) {
     attack_cell = escape_xml(mean_sd_text(find(best.entry, "auc"), 3)) + "<span class=\"ci\">" + escape_xml(best.name) +
                   "</span>";
   }
-  return table_row({escape_xml(recipe_label(recipe, index)), escape_xml(count_text(number_at(&recipe, "parameters"))),
-                    epsilon_cell_html(recipe), bound_cell(recipe),
-                    escape_xml(mean_sd_text(find_path(recipe, {"utility", "test_auroc"}), 3)), attack_cell,
-                    escape_xml(mean_sd_text(find(best.entry, "tpr_at_fpr_0.001"), 3)),
-                    tail_cell(recipe, "records", near), tail_cell(recipe, "patients_joint", near)});
+  std::vector<std::string> cells = {escape_xml(recipe_label(recipe, index)),
+                                    escape_xml(count_text(number_at(&recipe, "parameters")))};
+  if (layout.dp) {
+    cells.push_back(epsilon_cell_html(recipe));
+    cells.push_back(bound_cell(recipe));
+  }
+  cells.push_back(escape_xml(mean_sd_text(find_path(recipe, {"utility", "test_auroc"}), 3)));
+  cells.push_back(attack_cell);
+  cells.push_back(escape_xml(mean_sd_text(find(best.entry, "tpr_at_fpr_0.001"), 3)));
+  if (layout.record_tail) cells.push_back(tail_cell(recipe, "records", near));
+  cells.push_back(tail_cell(recipe, "patients_joint", near));
+  return table_row(cells);
+}
+
+std::string recipe_table(const Json& sweep, const Json& recipes, double near) {
+  TableLayout layout;
+  layout.dp = std::any_of(recipes.begin(), recipes.end(), [](const Json& recipe) { return recipe_uses_dp(recipe); });
+  layout.record_tail = !one_record_per_patient(sweep);
+  const std::string threshold = std::isnan(near) ? "the near-certain threshold" : fixed(near, 2);
+
+  std::vector<std::string> header = {"Recipe", "Parameters"};
+  if (layout.dp) header.insert(header.end(), {"ε", "DP AUC bound"});
+  header.insert(header.end(), {"Test AUROC", "Best attack AUC", "Its TPR at 0.1% FPR"});
+  if (layout.record_tail) {
+    header.push_back(escape_xml("Records above " + threshold + ": all models / confirmed"));
+    header.push_back(escape_xml("Patients above " + threshold + ": all models / confirmed"));
+  } else {
+    header.push_back(escape_xml("Patients (one record each) above " + threshold + ": all models / confirmed"));
+  }
+  std::string out = "<table class=\"numbers\">\n<thead>" + table_row(header, true) + "</thead>\n<tbody>\n";
+  for (std::size_t i = 0; i < recipes.size(); ++i) out += recipe_row(recipes[i], i, near, layout);
+  out += "</tbody>\n</table>\n";
+
+  std::string note = "Mean ± standard deviation over the models (test AUROC) or over the target models (attacks).";
+  if (layout.dp) {
+    note += " ε: the target privacy budget, \"none\" for training without DP-SGD, with the ε that the privacy "
+            "accountant reports under it.";
+  }
+  note += " Best attack: the aggregate attack with the largest mean AUC, named under its AUC. All models / confirmed: ";
+  note += layout.record_tail
+              ? "records (patients) above the threshold when measured on all models, and those selected on half A of "
+                "the models that stay above it on half B. Patients are counted by the joint test over their records."
+              : "patients above the threshold when measured on all models, and those selected on half A of the models "
+                "that stay above it on half B.";
+  return out + "<p class=\"note\">" + escape_xml(note) + "</p>\n";
 }
 
 }  // namespace
@@ -264,27 +344,13 @@ std::string render_sweep_summary_section(const Json& sweep) {
 
   // 1. Plain findings: the bound check first, because a violation outweighs everything else.
   out += bound_block(sweep, recipes);
-  std::string findings = tail_change_sentence(recipes, near);
+  std::string findings = tail_change_sentence(recipes, near, one_record_per_patient(sweep));
   const std::string utility = utility_sentence(recipes);
   if (!utility.empty()) findings += " " + utility;
   out += "<p>" + escape_xml(findings) + "</p>\n";
 
   // 2. One row per recipe, in the order requested.
-  const std::string threshold = std::isnan(near) ? "the near-certain threshold" : fixed(near, 2);
-  out += "<table class=\"numbers\">\n<thead>" +
-         table_row({"Recipe", "Parameters", "ε", "DP AUC bound", "Test AUROC", "Best attack AUC", "Its TPR at 0.1% FPR",
-                    escape_xml("Records above " + threshold + ": all models / confirmed"),
-                    escape_xml("Patients above " + threshold + ": all models / confirmed")},
-                   true) +
-         "</thead>\n<tbody>\n";
-  for (std::size_t i = 0; i < recipes.size(); ++i) out += recipe_row(recipes[i], i, near);
-  out += "</tbody>\n</table>\n";
-  out += "<p class=\"note\">Mean ± standard deviation over the models (test AUROC) or over the target models "
-         "(attacks). ε: the target privacy budget, \"none\" for training without DP-SGD, with the ε that the privacy "
-         "accountant reports under it. Best attack: the aggregate attack with the largest mean AUC, named under its "
-         "AUC. All models / confirmed: records (patients) above the threshold when measured on all models, and those "
-         "selected on half A of the models that stay above it on half B. Patients are counted by the joint test over "
-         "their records.</p>\n";
+  out += recipe_table(sweep, recipes, near);
   return out + "</section>\n";
 }
 

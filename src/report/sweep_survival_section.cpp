@@ -44,10 +44,9 @@ std::string survival_figure(const Json& sweep, const std::string& unit, const ch
     const std::string label = recipe_label(recipe, i);
     if (recipe_uses_dp(recipe)) {
       any_dp = true;
-      // A bound of 1 (or more) does not limit the AUC, and a line at the right edge would only hide
-      // the curves' ends.
-      const double bound = recipe_auc_bound(recipe);
-      if (std::isfinite(bound) && bound < 1.0) chart.x_references.push_back({bound, bound_label(recipe)});
+      // A bound of 1.000 to three decimals is no practical limit, and a line at the right edge would
+      // only hide the curves' ends.
+      if (bound_drawn(recipe)) chart.x_references.push_back({recipe_auc_bound(recipe), bound_label(recipe)});
     }
     const Json* curve = find(find(&recipe, "survival"), key);
     std::vector<double> x = numbers(find(curve, "x"));
@@ -88,11 +87,17 @@ std::string survival_figure(const Json& sweep, const std::string& unit, const ch
       "confidence bands. Dashed lines: chance (0.5) and the near-certain threshold.",
       std::isfinite(largest_n) ? count_text(largest_n) + " " : "", unit, unit);
   if (any_dp) {
+    // The curves are point estimates, each from a finite number of models, so a noisy unit can lie
+    // past its bound without contradicting the guarantee. The bound check distinguishes the two.
+    const std::string check = has_privacy_utility_section(sweep) ? "The bound check (section Privacy and utility)"
+                                                                 : "The bound check in the summary";
     caption += fmt::format(
-        " Each DP recipe's AUC bound is a dashed line labelled with its ε: beyond estimation noise, no {}'s AUC can "
-        "exceed it. A bound of 1 means no limit and is not drawn.",
-        unit);
-    if (unit == "patient" && any_record_level_dp(recipes)) {
+        " Each DP recipe's AUC bound is a dashed line labelled with its ε: under that recipe's guarantee, no "
+        "membership attack can exceed it on any {0}. The plotted curves are estimates from each recipe's models, so "
+        "estimation noise alone carries some {0}s past a bound. {1} tests whether any lies above its bound by more "
+        "than noise explains. A bound of 1.000 to three decimals is no practical limit and is not drawn.",
+        unit, check);
+    if (unit == "patient" && any_record_level_dp(recipes) && !one_record_per_patient(sweep)) {
       caption += " A record-level bound covers one record, so for a patient with several records it is no limit.";
     }
   }
