@@ -32,6 +32,8 @@ template <>
 constexpr NpyType type_of<std::uint8_t>() { return NpyType::kUint8; }
 template <>
 constexpr NpyType type_of<std::int32_t>() { return NpyType::kInt32; }
+template <>
+constexpr NpyType type_of<std::int16_t>() { return NpyType::kInt16; }
 }  // namespace
 
 std::string npy_descr(NpyType type) {
@@ -40,6 +42,7 @@ std::string npy_descr(NpyType type) {
     case NpyType::kFloat64: return "<f8";
     case NpyType::kUint8: return "|u1";
     case NpyType::kInt32: return "<i4";
+    case NpyType::kInt16: return "<i2";
   }
   throw InternalError("unknown NpyType");
 }
@@ -50,6 +53,7 @@ std::size_t npy_item_size(NpyType type) {
     case NpyType::kFloat64: return 8;
     case NpyType::kUint8: return 1;
     case NpyType::kInt32: return 4;
+    case NpyType::kInt16: return 2;
   }
   throw InternalError("unknown NpyType");
 }
@@ -69,6 +73,7 @@ template std::span<const float> NpyArray::as<float>() const;
 template std::span<const double> NpyArray::as<double>() const;
 template std::span<const std::uint8_t> NpyArray::as<std::uint8_t>() const;
 template std::span<const std::int32_t> NpyArray::as<std::int32_t>() const;
+template std::span<const std::int16_t> NpyArray::as<std::int16_t>() const;
 
 void write_npy(const std::filesystem::path& path, NpyType type, std::span<const std::size_t> shape,
                std::span<const std::byte> data) {
@@ -137,7 +142,8 @@ NpyArray read_npy(const std::filesystem::path& path) {
   NpyArray array;
   const std::string descr = match[1];
   bool known = false;
-  for (NpyType type : {NpyType::kFloat32, NpyType::kFloat64, NpyType::kUint8, NpyType::kInt32}) {
+  for (NpyType type : {NpyType::kFloat32, NpyType::kFloat64, NpyType::kUint8, NpyType::kInt32,
+                       NpyType::kInt16}) {
     if (npy_descr(type) == descr) {
       array.type = type;
       known = true;

@@ -11,9 +11,9 @@
 
 namespace privaudit {
 
-enum class NpyType { kFloat32, kFloat64, kUint8, kInt32 };
+enum class NpyType { kFloat32, kFloat64, kUint8, kInt32, kInt16 };
 
-// Returns the NumPy descr string ("<f4", "<f8", "|u1", "<i4").
+// Returns the NumPy descr string ("<f4", "<f8", "|u1", "<i4", "<i2").
 std::string npy_descr(NpyType type);
 std::size_t npy_item_size(NpyType type);
 
