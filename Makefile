@@ -11,7 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := cmake g++ make pkg-config libopenblas-dev libcli11-dev libtomlplusplus-dev \
   nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libboost-math-dev libssl-dev \
   libbenchmark-dev python3 python3-numpy python3-scipy python3-sklearn python3-torch time \
-  chromium chromium-driver
+  chromium chromium-driver libtorch-dev libdcmtk-dev libpng-dev libjpeg-dev zlib1g-dev \
+  dataset-fashion-mnist
 
 .PHONY: all deps configure build demo test bench clean
 

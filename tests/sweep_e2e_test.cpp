@@ -211,7 +211,7 @@ class BadSweepOption : public ::testing::Test {
 
 TEST_F(BadSweepOption, MalformedCapacity) {
   expect_rejected("sweep", {"--capacities", "mlp:abc"}, {"'mlp:abc'", "whole number"});
-  expect_rejected("sweep", {"--capacities", "cnn:8"}, {"'cnn:8'", "logistic, mlp or resnet"});
+  expect_rejected("sweep", {"--capacities", "vgg:8"}, {"'vgg:8'", "logistic, mlp or resnet"});
   expect_rejected("sweep", {"--capacities", "mlp:8,mlp:8"}, {"twice"});
 }
 

@@ -56,6 +56,7 @@ CommandLine::CommandLine()
   add_run_argument(*plan, options_);
   add_data_options(*plan, options_);
   add_plan_options(*plan, options_);
+  add_media_options(*plan, options_);
   add_common(plan);
 
   CLI::App* train = app_.add_subcommand("train", "Train the run's models (resumes an interrupted run)");
@@ -78,6 +79,7 @@ CommandLine::CommandLine()
   add_run_argument(*audit, options_);
   plan_options_ = add_data_options(*audit, options_);
   for (CLI::Option* option : add_plan_options(*audit, options_)) plan_options_.push_back(option);
+  for (CLI::Option* option : add_media_options(*audit, options_)) plan_options_.push_back(option);
   for (CLI::Option* option : add_recipe_options(*audit, options_)) recipe_options_.push_back(option);
   add_execution_options(*audit, options_);
   add_analysis_options(*audit, options_);
@@ -89,6 +91,7 @@ CommandLine::CommandLine()
   add_run_argument(*sweep, options_);
   for (CLI::Option* option : add_data_options(*sweep, options_)) plan_options_.push_back(option);
   for (CLI::Option* option : add_plan_options(*sweep, options_)) plan_options_.push_back(option);
+  for (CLI::Option* option : add_media_options(*sweep, options_)) plan_options_.push_back(option);
   for (CLI::Option* option : add_recipe_options(*sweep, options_)) recipe_options_.push_back(option);
   add_execution_options(*sweep, options_);
   add_analysis_options(*sweep, options_);
@@ -147,7 +150,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
       for (CLI::App* candidate : subcommands_) option_names(*candidate, names.all, names.flags);
       std::set<std::string> own_flags;
       option_names(*sub, names.subcommand, own_flags);
-      names.paths = {"input", "pseudonymize-ids"};
+      names.paths = {"input", "pseudonymize-ids", "data-root"};
       std::vector<std::string> rest(args.begin() + 1, args.end());
       rest = merge_config_file(config_path, rest, names);
       rest.insert(rest.begin(), args[0]);
@@ -171,7 +174,27 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
   for (CLI::App* candidate : subcommands_) {
     if (candidate->parsed()) subcommand_ = candidate->get_name();
   }
+  apply_model_defaults();
   return std::nullopt;
+}
+
+void CommandLine::apply_model_defaults() {
+  const CLI::App* sub = find_subcommand(subcommand_);
+  if (sub == nullptr) return;
+  const auto given = [&](const char* name) {
+    try {
+      return sub->get_option(name)->count() > 0;
+    } catch (const CLI::OptionNotFound&) {
+      return false;
+    }
+  };
+  // --width and --depth default to the MLP's 128 and 1; the convolutional models have their own
+  // published sizes: a 3-block ResNet for ECGs and WRN-16-4 for images.
+  if (options_.model_kind == "resnet1d" && !given("--depth")) options_.model.depth = 3;
+  if (options_.model_kind == "wrn") {
+    if (!given("--depth")) options_.model.depth = 16;
+    if (!given("--width")) options_.model.width = 4;
+  }
 }
 
 void CommandLine::throw_parse_error(const CLI::ParseError& error, const std::vector<std::string>& args) const {

@@ -33,6 +33,8 @@ class CommandLine {
  private:
   [[noreturn]] void throw_parse_error(const CLI::ParseError& error, const std::vector<std::string>& args) const;
   CLI::App* find_subcommand(const std::string& name) const;
+  // Gives --model resnet1d and wrn their own default depth and width unless given.
+  void apply_model_defaults();
 
   CLI::App app_;
   CommandOptions options_;

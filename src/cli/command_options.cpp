@@ -58,6 +58,12 @@ void CommandOptions::resolve() {
         "--dp-sampling-rate, --target-epsilon and --delta apply to DP-SGD only: add --dp patient "
         "(or --dp record), or leave them out");
   }
+  media.modality = media::parse_modality(modality);
+  media.npy_layout = media::parse_npy_layout(npy_layout);
+  media.channels = media::parse_channels(image_channels);
+  if (media.modality != media::MediaOptions::Modality::kTable && data.media_column.empty()) {
+    data.media_column = "path";
+  }
   if (lira_center == "median") {
     analysis.attacks.lira.center = attacks::LiraOptions::Center::kMedian;
   } else if (lira_center == "mean") {
@@ -179,6 +185,17 @@ std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& opti
                      "none, or balanced (weight each class by N / (classes * n_class))")
           ->capture_default_str()
           ->group(group),
+      app.add_option("--augment-shift", train.augment_shift,
+                     "Images: random flip and shift of up to this many pixels during training "
+                     "(0: off)")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--views", train.views,
+                     "Images: augmented views averaged into each record's signal")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
       app.add_option("--dp", options.privacy,
                      "DP-SGD privacy unit: off, patient (all of a patient's records) or record")
           ->capture_default_str()
@@ -203,7 +220,11 @@ std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& opti
 }
 
 std::vector<CLI::Option*> add_execution_options(CLI::App& app, CommandOptions& options) {
-  return {app.add_option("--threads", options.execution.threads,
+  return {app.add_option("--device", options.execution.device,
+                         "cpu, or cuda / cuda:N for ECG and image models when LibTorch has CUDA")
+              ->capture_default_str()
+              ->group("Execution"),
+          app.add_option("--threads", options.execution.threads,
                          "Models trained at once, one per thread (0: one per hardware thread)")
           ->check(whole_number())
               ->capture_default_str()
@@ -280,6 +301,45 @@ std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& op
 }  // namespace privaudit::cli
 
 namespace privaudit::cli {
+
+std::vector<CLI::Option*> add_media_options(CLI::App& app, CommandOptions& options) {
+  media::MediaOptions& media = options.media;
+  const std::string group = "ECG and image manifests";
+  return {
+      app.add_option("--modality", options.modality,
+                     "table (a feature CSV), or ecg or image (a manifest CSV with one file per row)")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--path-column", options.data.media_column,
+                     "Manifest column with each record's file (default with ecg or image: path)")
+          ->group(group),
+      app.add_option("--data-root", media.data_root,
+                     "Folder the manifest paths are relative to; paths escaping it are rejected "
+                     "(default: the manifest's folder)")
+          ->group(group),
+      app.add_option("--ecg-rate", media.ecg_rate_hz, "Sampling rate every ECG is resampled to, Hz")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--ecg-samples", media.ecg_samples,
+                     "Samples per lead after resampling; longer ECGs are cut, shorter ones rejected")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--ecg-npy-layout", options.npy_layout,
+                     "Axis order of .npy ECGs: samples-leads or leads-samples")
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--ecg-npy-rate", media.npy_rate_hz, "Sampling rate of .npy ECGs, Hz")
+          ->group(group),
+      app.add_option("--image-size", media.image_size, "Side of the square every image is resized to")
+          ->check(whole_number())
+          ->capture_default_str()
+          ->group(group),
+      app.add_option("--image-channels", options.image_channels, "auto, gray or rgb")
+          ->capture_default_str()
+          ->group(group),
+  };
+}
 
 std::vector<CLI::Option*> add_sweep_options(CLI::App& app, CommandOptions& options) {
   const std::string group = "Sweep";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/data_options.h"
+#include "media/media_options.h"
 #include "models/model_spec.h"
 #include "plan/plan.h"
 #include "run/analyze_stage.h"
@@ -25,6 +26,10 @@ struct CommandOptions {
 
   data::DataOptions data;
   plan::PlanOptions plan;
+  media::MediaOptions media;
+  std::string modality = "table";
+  std::string npy_layout = "samples-leads";
+  std::string image_channels = "auto";
   models::ModelSpec model;
   std::string model_kind = "mlp";
   training::TrainOptions train;
@@ -53,6 +58,7 @@ struct CommandOptions {
 std::vector<CLI::Option*> add_run_argument(CLI::App& app, CommandOptions& options);
 std::vector<CLI::Option*> add_data_options(CLI::App& app, CommandOptions& options);
 std::vector<CLI::Option*> add_plan_options(CLI::App& app, CommandOptions& options);
+std::vector<CLI::Option*> add_media_options(CLI::App& app, CommandOptions& options);
 std::vector<CLI::Option*> add_recipe_options(CLI::App& app, CommandOptions& options);
 std::vector<CLI::Option*> add_execution_options(CLI::App& app, CommandOptions& options);
 std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& options);

@@ -132,7 +132,7 @@ int run_sweep(privaudit::cli::CommandLine& command_line, CommandOptions& options
     spdlog::info("run folder '{}' is already planned; continuing its sweep", dir.string());
   } else {
     options.analysis.attacks.validate_for_models(options.plan.models);
-    run::run_plan_stage(dir, options.data, options.plan);
+    run::run_plan_stage(dir, options.data, options.plan, options.media);
   }
   const nlohmann::json sweep =
       run::run_sweep_stage(dir, kind, recipes, options.execution, options.analysis, &stop_requested);
@@ -154,7 +154,7 @@ int run_cli(int argc, char** argv) {
   const fs::path dir = options.run_dir;
 
   if (subcommand == "plan") {
-    privaudit::run::run_plan_stage(dir, options.data, options.plan);
+    privaudit::run::run_plan_stage(dir, options.data, options.plan, options.media);
     print_to_stdout(fmt::format("planned run '{}'; next: privaudit train {}\n", dir.string(), dir.string()));
     return 0;
   }
@@ -187,7 +187,7 @@ int run_cli(int argc, char** argv) {
     options.analysis.attacks.validate_for_models(options.plan.models);
     options.model.validate();
     options.train.validate();
-    privaudit::run::run_plan_stage(dir, options.data, options.plan);
+    privaudit::run::run_plan_stage(dir, options.data, options.plan, options.media);
     planned_now = !fs::exists(privaudit::run::RunLayout{dir}.models_dir());
   }
   std::optional<privaudit::run::Recipe> recipe;

@@ -25,6 +25,7 @@ enum class SeedStream : std::uint64_t {
   kTailHalves = 5,      // model halves for tail confirmation
   kRmiaPopulation = 6,  // RMIA population sample
   kGroupBootstrap = 7,  // bootstrap of per-group confidence intervals
+  kScoringViews = 8,    // augmented views of each image record in its membership signal
 };
 
 inline std::uint64_t derive_seed(std::uint64_t base, SeedStream stream, std::uint64_t index) {

@@ -177,6 +177,25 @@ void DataOptions::validate() const {
   // 4. Type overrides must reach a feature column.
   check_override(*this, "--categorical", categorical);
   check_override(*this, "--numeric", numeric);
+
+  // 5. A manifest's features come from its files.
+  if (!media_column.empty()) {
+    for (const NamedList& list : {features_list, categorical_list, numeric_list}) {
+      if (!list.names->empty()) {
+        throw UsageError(fmt::format(
+            "{} cannot be used with --path-column: a manifest's features come from its files. "
+            "Leave {} out",
+            list.option, list.option));
+      }
+    }
+    check_not_listed(media_column, "--path-column", {attributes_list});
+    if (media_column == label || media_column == patient_id) {
+      throw UsageError(fmt::format(
+          "column '{}' is given to --path-column and to --label or --patient-id; the file column "
+          "must be a column of its own",
+          media_column));
+    }
+  }
 }
 
 }  // namespace privaudit::data

@@ -48,6 +48,10 @@ struct DataOptions {
   std::size_t min_level_count = 10;
   // Maximum number of label classes. Range >= 2.
   std::size_t max_classes = 100;
+  // Column with each record's file (an ECG or an image), for a manifest rather than a feature
+  // table. Empty: a feature table. When set, the table has no feature columns, so --features,
+  // --categorical and --numeric must be empty.
+  std::string media_column;
 
   // Throws UsageError naming the option, the value and the constraint when a field is out of
   // range, a --label-map entry is malformed or a list names a column twice. It also throws when

@@ -38,6 +38,7 @@ struct ResolvedColumns {
   std::vector<std::size_t> attributes;
   std::unordered_set<std::size_t> categorical;
   std::unordered_set<std::size_t> numeric;
+  std::optional<std::size_t> media;  // the --path-column of a manifest
 };
 
 ResolvedColumns resolve_columns(const CsvTable& table, const DataOptions& options) {
@@ -66,6 +67,10 @@ ResolvedColumns resolve_columns(const CsvTable& table, const DataOptions& option
 
   if (!explicit_features.empty()) {
     resolved.features = std::move(explicit_features);
+    return resolved;
+  }
+  if (!options.media_column.empty()) {
+    resolved.media = resolve_column(table, options.media_column, "--path-column");
     return resolved;
   }
   const std::unordered_set<std::size_t> attributes(resolved.attributes.begin(),
@@ -432,6 +437,21 @@ Dataset load_dataset(const CsvTable& table, const DataOptions& options) {
   for (const std::size_t column : columns.features) {
     dataset.features.push_back(load_feature(table, column, columns.categorical.contains(column),
                                             columns.numeric.contains(column), dataset.warnings));
+  }
+
+  // 3b. Files of a manifest.
+  if (columns.media) {
+    const auto& values = table.columns[*columns.media];
+    dataset.media_paths.reserve(table.rows());
+    for (std::size_t r = 0; r < table.rows(); ++r) {
+      if (!values[r] || values[r]->empty()) {
+        throw InputError(fmt::format(
+            "CSV file '{}', line {}: the --path-column '{}' is empty; every record needs its "
+            "file. Fill it in or drop the row",
+            table.path.string(), table.row_line[r], options.media_column));
+      }
+      dataset.media_paths.push_back(*values[r]);
+    }
   }
 
   // 4. Attributes.

@@ -53,6 +53,8 @@ struct Dataset {
   std::vector<Attribute> attributes;
   // 1-based CSV line where each record starts, [records].
   std::vector<std::size_t> record_line;
+  // File of each record as written in the --path-column, [records]; empty for a feature table.
+  std::vector<std::string> media_paths;
   // Path of the CSV file, for messages.
   std::string input_path;
   // Human-readable notes about questionable but accepted data, such as a mostly numeric column

@@ -7,7 +7,7 @@
 namespace privaudit::models {
 
 void ModelSpec::validate() const {
-  if (kind == Kind::kLogistic) {
+  if (kind == Kind::kLogistic || kind == Kind::kCnn) {
     return;
   }
   if (width < 1 || width > kMaxWidth) {
@@ -30,19 +30,33 @@ std::string to_string(ModelSpec::Kind kind) {
       return "mlp";
     case ModelSpec::Kind::kResNet:
       return "resnet";
+    case ModelSpec::Kind::kCnn:
+      return "cnn";
+    case ModelSpec::Kind::kResNet1d:
+      return "resnet1d";
+    case ModelSpec::Kind::kWideResNet:
+      return "wrn";
   }
   throw InternalError(fmt::format("unknown ModelSpec::Kind {}", static_cast<int>(kind)));
 }
 
+bool is_convolutional(ModelSpec::Kind kind) {
+  return kind == ModelSpec::Kind::kCnn || kind == ModelSpec::Kind::kResNet1d ||
+         kind == ModelSpec::Kind::kWideResNet;
+}
+
 ModelSpec::Kind parse_kind(std::string_view text) {
   for (const auto kind :
-       {ModelSpec::Kind::kLogistic, ModelSpec::Kind::kMlp, ModelSpec::Kind::kResNet}) {
+       {ModelSpec::Kind::kLogistic, ModelSpec::Kind::kMlp, ModelSpec::Kind::kResNet,
+        ModelSpec::Kind::kCnn, ModelSpec::Kind::kResNet1d, ModelSpec::Kind::kWideResNet}) {
     if (text == to_string(kind)) {
       return kind;
     }
   }
   throw UsageError(fmt::format(
-      "invalid model kind \"{}\": expected one of logistic, mlp, resnet", text));
+      "invalid model kind \"{}\": expected one of logistic, mlp, resnet (tables), cnn, resnet1d "
+      "(ECGs) or wrn (images)",
+      text));
 }
 
 std::size_t parameter_count(const ModelSpec& spec, std::size_t inputs, std::size_t outputs) {
@@ -58,6 +72,10 @@ std::size_t parameter_count(const ModelSpec& spec, std::size_t inputs, std::size
     case ModelSpec::Kind::kResNet:
       return dense(inputs, w) + spec.depth * (layer_norm(w) + 2 * dense(w, w)) + layer_norm(w) +
              dense(w, outputs);
+    case ModelSpec::Kind::kCnn:
+    case ModelSpec::Kind::kResNet1d:
+    case ModelSpec::Kind::kWideResNet:
+      break;
   }
   throw InternalError(fmt::format("unknown ModelSpec::Kind {}", static_cast<int>(spec.kind)));
 }

@@ -89,6 +89,13 @@ void Network::build_layers() {
       add_norm(w);
       add_dense(w, outputs_);
       break;
+    case ModelSpec::Kind::kCnn:
+    case ModelSpec::Kind::kResNet1d:
+    case ModelSpec::Kind::kWideResNet:
+      throw UsageError(fmt::format(
+          "model {} is convolutional: it needs an ECG or image audit (--modality ecg or image), "
+          "which trains it with LibTorch",
+          to_string(spec_.kind)));
   }
   PRIVAUDIT_CHECK(offset == parameter_count(spec_, inputs_, outputs_),
                   fmt::format("layer layout holds {} parameters, parameter_count() says {}",

@@ -32,7 +32,8 @@ nlohmann::json data_options_to_json(const data::DataOptions& options) {
           {"categorical", options.categorical},
           {"numeric", options.numeric},
           {"min_level_count", options.min_level_count},
-          {"max_classes", options.max_classes}};
+          {"max_classes", options.max_classes},
+          {"media_column", options.media_column}};
 }
 
 data::DataOptions data_options_from_json(const nlohmann::json& json) {
@@ -48,6 +49,8 @@ data::DataOptions data_options_from_json(const nlohmann::json& json) {
   options.numeric = field<std::vector<std::string>>(json, "numeric");
   options.min_level_count = field<std::size_t>(json, "min_level_count");
   options.max_classes = field<std::size_t>(json, "max_classes");
+  // Runs planned before manifests existed have no media column.
+  options.media_column = json.value("media_column", std::string());
   return options;
 }
 

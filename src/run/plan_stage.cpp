@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <ctime>
 
 #include "core/atomic_file.h"
@@ -12,6 +13,7 @@
 #include "core/npy.h"
 #include "core/sha256.h"
 #include "core/version.h"
+#include "media/media_table.h"
 #include "data/csv_reader.h"
 #include "data/dataset.h"
 #include "data/encoder.h"
@@ -64,10 +66,19 @@ class TempFolder {
 bool is_planned(const fs::path& dir) { return fs::exists(RunLayout{dir}.run_json()); }
 
 void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
-                    const plan::PlanOptions& plan_options) {
+                    const plan::PlanOptions& plan_options, const media::MediaOptions& media) {
   // 1. Options and output folder, before any expensive work.
   data_options.validate();
   plan_options.validate();
+  media.validate();
+  const bool files = media.modality != media::MediaOptions::Modality::kTable;
+  if (files != !data_options.media_column.empty()) {
+    throw UsageError(files ? "--modality ecg or image needs --path-column, the manifest column "
+                             "with each record's file"
+                           : "--path-column needs --modality ecg or --modality image");
+  }
+  const fs::path root =
+      files ? media::data_root(media, fs::absolute(data_options.input)) : fs::path();
   std::error_code error;
   if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
     throw UsageError(fmt::format("run folder '{}' is a file, not a folder; choose a new folder name",
@@ -114,16 +125,25 @@ void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
                  plan_options.models, plan_options.models / 2, plan_options.models / 2, kFewModels);
   }
 
-  // 3. Plan and encoder. The encoder's statistics come from the whole audit pool, so they are the
-  //    same for every model and carry no membership signal.
+  // 3. Plan and encoder, or the manifest's files. The encoder's statistics come from the whole
+  //    audit pool, so they are the same for every model and carry no membership signal; media
+  //    preprocessing is per record.
   const plan::Plan plan = plan::make_plan(dataset.patient_of_record, dataset.patients(), plan_options);
-  const data::Encoder encoder =
-      data::Encoder::fit(dataset, plan.pool_records, data_options.min_level_count);
-  for (const std::string& warning : encoder.warnings()) spdlog::warn("{}", warning);
+  std::optional<data::Encoder> encoder;
+  std::optional<media::MediaTable> media_table;
+  std::size_t inputs = 0;
+  if (files) {
+    media_table = media::load_media(dataset, media, root, 0, nullptr);
+    inputs = media_table->record_size();
+  } else {
+    encoder = data::Encoder::fit(dataset, plan.pool_records, data_options.min_level_count);
+    for (const std::string& warning : encoder->warnings()) spdlog::warn("{}", warning);
+    inputs = encoder->width();
+  }
   spdlog::info("planned {} models over {} pool records ({} patients); {} test records ({} "
-               "patients); {} encoded inputs",
+               "patients); {} inputs per record",
                plan.models, plan.pool_records.size(), plan.pool_patients.size(),
-               plan.test_records.size(), plan.test_patients.size(), encoder.width());
+               plan.test_records.size(), plan.test_patients.size(), inputs);
 
   // 4. Files, into the temporary folder.
   const RunLayout layout{temp};
@@ -133,7 +153,18 @@ void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
   const std::size_t membership_shape[] = {plan.models, plan.pool_records.size()};
   write_npy(layout.membership(), NpyType::kUint8, membership_shape,
             std::span<const std::uint8_t>(plan.membership));
-  write_file_atomic(layout.encoder_json(), encoder.to_json().dump(2) + "\n");
+  if (encoder) write_file_atomic(layout.encoder_json(), encoder->to_json().dump(2) + "\n");
+  nlohmann::json media_json = nullptr;
+  if (media_table) {
+    const std::size_t media_shape[] = {dataset.records(), media_table->channels,
+                                       media_table->height, media_table->width};
+    write_npy(layout.media_npy(), NpyType::kFloat32, media_shape,
+              std::span<const float>(media_table->values));
+    media::MediaOptions recorded_media = media;
+    recorded_media.data_root = root.string();
+    media_json = recorded_media.to_json();
+    media_json["shape"] = {media_table->channels, media_table->height, media_table->width};
+  }
 
   data::DataOptions recorded = data_options;
   recorded.input = input.string();
@@ -156,7 +187,8 @@ void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
         {"test_patients", plan.test_patients.size()}}},
       {"classes", dataset.class_names},
       {"attributes", attributes},
-      {"encoded_inputs", encoder.width()},
+      {"encoded_inputs", inputs},
+      {"media", media_json},
       {"plan_seconds",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
   write_file_atomic(layout.run_json(), run.dump(2) + "\n");

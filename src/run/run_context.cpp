@@ -95,14 +95,31 @@ RunContext load_run(const fs::path& dir) {
   context.data_options.input = input;
   const data::CsvTable table = data::read_csv(input);
   context.dataset = data::load_dataset(table, context.data_options);
-  try {
-    context.encoder = data::Encoder::from_json(
-        nlohmann::json::parse(read_file(context.layout.encoder_json())));
-  } catch (const nlohmann::json::exception& error) {
-    throw InputError(fmt::format("'{}' is not valid JSON: {}",
-                                 context.layout.encoder_json().string(), error.what()));
-  } catch (const InputError& error) {
-    throw InputError(fmt::format("'{}': {}", context.layout.encoder_json().string(), error.what()));
+  const nlohmann::json& media = context.run_json.value("media", nlohmann::json());
+  if (media.is_object()) {
+    // ECG or image audit: the files were read once at plan time.
+    context.media = media::MediaOptions::from_json(media);
+    const NpyArray values = read_npy(context.layout.media_npy());
+    if (values.type != NpyType::kFloat32 || values.shape.size() != 4 ||
+        values.shape[0] != context.dataset.records()) {
+      throw InputError(fmt::format(
+          "'{}' must be a float32 array of shape [{}, channels, height, width]; plan a new run",
+          context.layout.media_npy().string(), context.dataset.records()));
+    }
+    for (std::size_t k = 0; k < 3; ++k) context.media_shape[k] = values.shape[k + 1];
+    const auto flat = values.as<float>();
+    context.media_values.assign(flat.begin(), flat.end());
+  } else {
+    try {
+      context.encoder = data::Encoder::from_json(
+          nlohmann::json::parse(read_file(context.layout.encoder_json())));
+    } catch (const nlohmann::json::exception& error) {
+      throw InputError(fmt::format("'{}' is not valid JSON: {}",
+                                   context.layout.encoder_json().string(), error.what()));
+    } catch (const InputError& error) {
+      throw InputError(
+          fmt::format("'{}': {}", context.layout.encoder_json().string(), error.what()));
+    }
   }
 
   // 3. Plan.
@@ -153,6 +170,15 @@ RunContext load_run(const fs::path& dir) {
         pool_index[static_cast<std::size_t>(context.dataset.patient_of_record[record])]);
   }
   return context;
+}
+
+std::vector<float> model_inputs(const RunContext& context, std::size_t* width) {
+  if (context.encoder) {
+    *width = context.encoder->width();
+    return context.encoder->transform(context.dataset);
+  }
+  *width = context.media_shape[0] * context.media_shape[1] * context.media_shape[2];
+  return context.media_values;
 }
 
 }  // namespace privaudit::run

@@ -2,7 +2,9 @@
 // what an earlier one wrote instead of recomputing it:
 //
 //   run.json                 plan stage: tool version, data and plan options, input SHA-256, counts
-//   encoder.json             plan stage: feature encoding fitted on the audit pool
+//   encoder.json             plan stage: feature encoding fitted on the audit pool (tables)
+//   media.npy                plan stage: float32 [records, channels, height, width], every
+//                            manifest file read and preprocessed (ECG and image audits)
 //   plan/pool_records.npy    plan stage: int32 [pool records], row index in the input CSV
 //   plan/test_records.npy    plan stage: int32 [test records]
 //   membership.npy           plan stage: uint8 [models, pool records], 1 = IN
@@ -24,6 +26,7 @@ struct RunLayout {
 
   std::filesystem::path run_json() const { return dir / "run.json"; }
   std::filesystem::path encoder_json() const { return dir / "encoder.json"; }
+  std::filesystem::path media_npy() const { return dir / "media.npy"; }
   std::filesystem::path pool_records() const { return dir / "plan" / "pool_records.npy"; }
   std::filesystem::path test_records() const { return dir / "plan" / "test_records.npy"; }
   std::filesystem::path membership() const { return dir / "membership.npy"; }

@@ -50,19 +50,19 @@ SweepRecipe capacity_recipe(const Recipe& base, const std::string& spec) {
   models::ModelSpec& model = entry.recipe.model;
   const std::size_t colon = spec.find(':');
   const std::string kind = spec.substr(0, colon);
-  if (kind != "logistic" && kind != "mlp" && kind != "resnet") {
+  if (kind != "logistic" && kind != "mlp" && kind != "resnet" && kind != "cnn" &&
+      kind != "resnet1d" && kind != "wrn") {
     throw UsageError(fmt::format(
-        "--capacities entry '{}' is invalid: the architecture must be logistic, mlp or resnet, "
-        "such as mlp:256",
+        "--capacities entry '{}' is invalid: the architecture must be logistic, mlp or resnet "
+        "(tables), cnn or resnet1d (ECGs) or wrn (images), such as mlp:256",
         spec));
   }
   model.kind = models::parse_kind(kind);
   if (colon != std::string::npos) {
-    if (kind == "logistic") {
+    if (kind == "logistic" || kind == "cnn") {
       throw UsageError(fmt::format(
-          "--capacities entry '{}' is invalid: logistic regression has no width or depth; write "
-          "logistic",
-          spec));
+          "--capacities entry '{}' is invalid: {} has no width or depth to set; write {}", spec,
+          kind, kind));
     }
     const std::string size = spec.substr(colon + 1);
     const std::size_t times = size.find('x');
@@ -88,6 +88,19 @@ SweepRecipe capacity_recipe(const Recipe& base, const std::string& spec) {
       entry.label = fmt::format("ResNet {} wide, {} block{}", model.width, model.depth,
                                 model.depth == 1 ? "" : "s");
       break;
+    case models::ModelSpec::Kind::kCnn:
+      entry.name = "cnn";
+      entry.label = "small CNN";
+      break;
+    case models::ModelSpec::Kind::kResNet1d:
+      entry.name = fmt::format("resnet1d-w{}x{}", model.width, model.depth);
+      entry.label = fmt::format("1-D ResNet {} wide, {} block{}", model.width, model.depth,
+                                model.depth == 1 ? "" : "s");
+      break;
+    case models::ModelSpec::Kind::kWideResNet:
+      entry.name = fmt::format("wrn-{}-{}", model.depth, model.width);
+      entry.label = fmt::format("WRN-{}-{}", model.depth, model.width);
+      break;
   }
   return entry;
 }
@@ -112,11 +125,13 @@ void copy_plan(const fs::path& dir, const fs::path& sub) {
   // run.json last: it marks the copy complete.
   for (const auto& [source, target] :
        {std::pair{from.encoder_json(), to.encoder_json()},
+        std::pair{from.media_npy(), to.media_npy()},
         std::pair{from.pool_records(), to.pool_records()},
         std::pair{from.test_records(), to.test_records()},
         std::pair{from.membership(), to.membership()},
         std::pair{from.run_json(), to.run_json()}}) {
-    write_file_atomic(target, read_file(source));
+    // A table run has no media.npy and a media run no encoder.json.
+    if (fs::exists(source)) write_file_atomic(target, read_file(source));
   }
 }
 
@@ -142,10 +157,12 @@ std::vector<SweepRecipe> epsilon_recipes(const Recipe& base, std::span<const dou
   if (epsilons.empty()) {
     throw UsageError("--epsilons is empty: list at least one epsilon, such as 1,10,inf");
   }
-  if (base.model.kind == models::ModelSpec::Kind::kResNet) {
-    throw UsageError(
-        "--epsilons trains by DP-SGD, which supports logistic and mlp models, not resnet: choose "
-        "--model logistic or mlp");
+  if (base.model.kind != models::ModelSpec::Kind::kLogistic &&
+      base.model.kind != models::ModelSpec::Kind::kMlp) {
+    throw UsageError(fmt::format(
+        "--epsilons trains by DP-SGD, which supports logistic and mlp models, not {}: choose "
+        "--model logistic or mlp",
+        models::to_string(base.model.kind)));
   }
   std::vector<SweepRecipe> recipes;
   for (const double epsilon : epsilons) {

@@ -59,7 +59,8 @@ TEST(SweepRecipes, RejectsMalformedCapacities) {
   const auto message = [](std::vector<std::string> specs) {
     return usage_message([&] { capacity_recipes(Recipe{}, specs); });
   };
-  EXPECT_NE(message({"cnn"}).find("'cnn'"), std::string::npos);
+  EXPECT_NE(message({"vgg"}).find("'vgg'"), std::string::npos);
+  EXPECT_NE(message({"cnn:8"}).find("cnn has no width or depth"), std::string::npos);
   EXPECT_NE(message({"logistic:4"}).find("no width or depth"), std::string::npos);
   EXPECT_NE(message({"mlp:"}).find("whole number"), std::string::npos);
   EXPECT_NE(message({"mlp:0"}).find("'0' must be a whole number in [1, 65536]"), std::string::npos);

@@ -21,6 +21,8 @@
 #include "run/privacy_account.h"
 #include "run/run_context.h"
 #include "signals/signal.h"
+#include "image/augment.h"
+#include "run/trainer_factory.h"
 #include "training/cpu_trainer.h"
 
 namespace privaudit::run {
@@ -116,10 +118,13 @@ training::TrainOptions resolve_privacy(const RunLayout& layout, const Recipe& re
   training::TrainOptions train = recipe.train;
   nlohmann::json privacy = nullptr;
   if (recipe.train.privacy != training::TrainOptions::Privacy::kOff) {
-    if (recipe.model.kind == models::ModelSpec::Kind::kResNet) {
-      throw UsageError(
-          "DP-SGD supports logistic and mlp models, not resnet: choose --model logistic or mlp, "
-          "or train the resnet without --dp");
+    if (recipe.model.kind != models::ModelSpec::Kind::kLogistic &&
+        recipe.model.kind != models::ModelSpec::Kind::kMlp) {
+      const std::string kind = models::to_string(recipe.model.kind);
+      throw UsageError(fmt::format(
+          "DP-SGD supports logistic and mlp models, not {}: choose --model logistic or mlp, or "
+          "train the {} without --dp",
+          kind, kind));
     }
     const bool per_patient = recipe.train.privacy == training::TrainOptions::Privacy::kPatient;
     const std::size_t units =
@@ -178,6 +183,7 @@ std::vector<std::int32_t> gather_labels(const std::vector<std::int32_t>& labels,
 // Shared read-only inputs of every model's training.
 struct TrainingInputs {
   const RunContext* context;
+  ExecutionOptions execution;
   Recipe recipe;
   training::TrainOptions train;       // recipe.train with the DP-SGD settings resolved
   std::vector<std::int32_t> patient_of_row;  // [table rows], pool patient or -1 outside the pool
@@ -188,7 +194,37 @@ struct TrainingInputs {
   std::vector<std::int32_t> pool_labels;
   std::vector<float> test_features;  // [test records, width]
   std::vector<std::int32_t> test_labels;
+  // Image runs with views > 1: transform of view v >= 1 of pool record j at [j * (views - 1) +
+  // v - 1], the same for every model so that signals stay comparable across models.
+  std::vector<image::ViewTransform> view_transforms;
 };
+
+// Adds each pool record's signal under view transforms[.., v] of its image to `sum`, [pool].
+void add_view_signals(const TrainingInputs& inputs, const training::Model& model, std::size_t v,
+                      std::vector<double>& sum) {
+  const RunContext& context = *inputs.context;
+  const std::size_t pool = inputs.pool_labels.size();
+  const std::size_t views = inputs.recipe.train.views;
+  image::Image picture;
+  picture.channels = context.media_shape[0];
+  picture.height = context.media_shape[1];
+  picture.width = context.media_shape[2];
+  const std::size_t size = picture.size();
+  std::vector<float> batch(pool * size);
+  for (std::size_t j = 0; j < pool; ++j) {
+    const float* row = inputs.pool_features.data() + j * size;
+    picture.values.assign(row, row + size);
+    const image::Image view =
+        image::apply_view_transform(picture, inputs.view_transforms[j * (views - 1) + v - 1]);
+    std::copy(view.values.begin(), view.values.end(), batch.data() + j * size);
+  }
+  const std::size_t outputs = model.outputs();
+  std::vector<float> logits(pool * outputs);
+  model.predict_logits(batch.data(), pool, logits.data());
+  for (std::size_t j = 0; j < pool; ++j) {
+    sum[j] += signals::logit_confidence(logits.data() + j * outputs, outputs, inputs.pool_labels[j]);
+  }
+}
 
 // Trains model m and writes its files; the .json file is written last and marks completion.
 void train_model(const TrainingInputs& inputs, std::size_t model, const std::atomic<bool>* stop) {
@@ -199,7 +235,8 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   const std::vector<std::uint32_t> rows = plan.training_records(model);
 
   // 1. Train.
-  training::CpuTrainer trainer(inputs.recipe.model);
+  const std::unique_ptr<training::Trainer> trainer =
+      make_trainer(inputs.recipe, context, inputs.execution);
   training::TrainingSet set;
   set.features = inputs.features.data();
   set.width = inputs.width;
@@ -208,7 +245,7 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   set.rows = rows;
   set.table_rows = context.dataset.records();
   set.unit_of_row = inputs.patient_of_row.data();
-  const training::TrainResult result = trainer.train(set, inputs.train, seed, stop);
+  const training::TrainResult result = trainer->train(set, inputs.train, seed, stop);
   for (const std::string& warning : result.warnings) spdlog::warn("model {}: {}", model, warning);
   const training::Model& trained = *result.model;
   const std::size_t outputs = trained.outputs();
@@ -221,6 +258,10 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   trained.predict_logits(inputs.test_features.data(), plan.test_records.size(), test_logits.data());
 
   std::vector<float> signals(pool);
+  // Image runs: the signal averages the views; view 0, the image itself, is added below.
+  const std::size_t views = is_image_run(context) ? inputs.recipe.train.views : 1;
+  std::vector<double> view_sum(pool, 0.0);
+  for (std::size_t v = 1; v < views; ++v) add_view_signals(inputs, trained, v, view_sum);
   std::vector<float> in_logits;
   std::vector<float> out_logits;
   std::vector<std::int32_t> in_labels;
@@ -228,7 +269,8 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   const std::uint8_t* keep = plan.membership.data() + model * pool;
   for (std::size_t j = 0; j < pool; ++j) {
     const float* row = pool_logits.data() + j * outputs;
-    signals[j] = static_cast<float>(signals::logit_confidence(row, outputs, inputs.pool_labels[j]));
+    const double phi = signals::logit_confidence(row, outputs, inputs.pool_labels[j]);
+    signals[j] = static_cast<float>((view_sum[j] + phi) / static_cast<double>(views));
     auto& logits = keep[j] ? in_logits : out_logits;
     logits.insert(logits.end(), row, row + outputs);
     (keep[j] ? in_labels : out_labels).push_back(inputs.pool_labels[j]);
@@ -336,6 +378,7 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
 
   TrainingInputs inputs;
   inputs.context = &context;
+  inputs.execution = execution;
   inputs.recipe = resolve_recipe(layout, recipe);
   inputs.train = resolve_privacy(layout, inputs.recipe, context);
   fs::create_directories(layout.models_dir());
@@ -360,13 +403,23 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   }
 
   // 2. Shared inputs: the encoded table and the pool and test rows.
-  inputs.features = context.encoder->transform(context.dataset);
-  inputs.width = context.encoder->width();
+  inputs.features = model_inputs(context, &inputs.width);
   inputs.classes = context.dataset.class_names.size();
   inputs.pool_features = gather_rows(inputs.features, inputs.width, plan.pool_records);
   inputs.pool_labels = gather_labels(context.dataset.labels, plan.pool_records);
   inputs.test_features = gather_rows(inputs.features, inputs.width, plan.test_records);
   inputs.test_labels = gather_labels(context.dataset.labels, plan.test_records);
+  if (is_image_run(context) && inputs.recipe.train.views > 1) {
+    const std::size_t extra = inputs.recipe.train.views - 1;
+    inputs.view_transforms.resize(pool * extra);
+    for (std::size_t j = 0; j < pool; ++j) {
+      Rng rng(derive_seed(plan.seed, SeedStream::kScoringViews, plan.pool_records[j]));
+      for (std::size_t v = 0; v < extra; ++v) {
+        inputs.view_transforms[j * extra + v] = image::draw_view_transform(
+            rng, static_cast<int>(std::max<std::size_t>(inputs.recipe.train.augment_shift, 1)));
+      }
+    }
+  }
   inputs.patient_of_row.assign(context.dataset.records(), -1);
   for (std::size_t j = 0; j < pool; ++j) {
     inputs.patient_of_row[plan.pool_records[j]] = context.pool_patient_of_record[j];
@@ -378,8 +431,8 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   const std::size_t threads = std::min(execution.resolved_threads(), std::max<std::size_t>(1, missing.size()));
   spdlog::info("training {} {} model(s) ({} parameters each) on {} thread(s)",
                missing.size(), models::to_string(inputs.recipe.model.kind),
-               models::parameter_count(inputs.recipe.model, inputs.width,
-                                       inputs.classes == 2 ? 1 : inputs.classes),
+               recipe_parameters(inputs.recipe, context, inputs.width,
+                                 inputs.classes == 2 ? 1 : inputs.classes),
                threads);
   Progress progress("train", plan.models, "models", plan.models - missing.size());
   std::atomic<std::size_t> next{0};

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "models/model_spec.h"
 #include "training/train_options.h"
@@ -16,6 +17,9 @@ namespace privaudit::run {
 struct ExecutionOptions {
   // Models trained at the same time, one per thread. 0 = one per hardware thread.
   std::size_t threads = 0;
+  // --device for convolutional models: "cpu", "cuda" or "cuda:N" (LibTorch built with CUDA).
+  // Tabular models always train on the CPU.
+  std::string device = "cpu";
 
   void validate() const;
   // The thread count to use: `threads`, or the hardware thread count when 0.

@@ -69,10 +69,12 @@ TrainResult CpuTrainer::train_private(const TrainingSet& data, const TrainOption
         *options.dp_target_epsilon));
   }
 
-  if (spec_.kind == models::ModelSpec::Kind::kResNet) {
-    throw UsageError(
-        "DP-SGD supports logistic and mlp models, not resnet: choose --model logistic or mlp, "
-        "or train the resnet without --dp");
+  if (spec_.kind != models::ModelSpec::Kind::kLogistic &&
+      spec_.kind != models::ModelSpec::Kind::kMlp) {
+    throw UsageError(fmt::format(
+        "DP-SGD supports logistic and mlp models, not {}: choose --model logistic or mlp, or "
+        "train the {} without --dp",
+        models::to_string(spec_.kind), models::to_string(spec_.kind)));
   }
 
   // 1. Units, sampling rate, steps, network and optimizer.

@@ -33,9 +33,13 @@ std::vector<DenseOffsets> dense_layout(const models::Network& network) {
       widths.insert(widths.end(), spec.depth, spec.width);
       break;
     case models::ModelSpec::Kind::kResNet:
+    case models::ModelSpec::Kind::kCnn:
+    case models::ModelSpec::Kind::kResNet1d:
+    case models::ModelSpec::Kind::kWideResNet:
       throw UsageError(
-          "DP-SGD supports logistic and mlp models, not resnet: choose --model logistic or mlp "
-          "for a DP-SGD run");
+          fmt::format("DP-SGD supports logistic and mlp models, not {}: choose --model logistic "
+                      "or mlp for a DP-SGD run",
+                      models::to_string(spec.kind)));
   }
   widths.push_back(network.outputs());
 

@@ -25,12 +25,12 @@ constexpr std::array<TrainOptions::ClassWeighting, 2> kWeightings = {
 constexpr std::array<TrainOptions::Privacy, 3> kPrivacies = {
     TrainOptions::Privacy::kOff, TrainOptions::Privacy::kPatient, TrainOptions::Privacy::kRecord};
 
-constexpr std::array<std::string_view, 18> kKeys = {
+constexpr std::array<std::string_view, 20> kKeys = {
     "optimizer",       "learning_rate",    "momentum",          "weight_decay",
     "epochs",          "batch_size",       "warmup_epochs",     "schedule",
     "class_weighting", "adam_beta1",       "adam_beta2",        "adam_eps",
     "privacy",         "dp_clip",          "dp_noise",          "dp_sampling_rate",
-    "dp_target_epsilon", "dp_delta"};
+    "dp_target_epsilon", "dp_delta",        "augment_shift",     "views"};
 
 template <typename Enum, std::size_t N>
 Enum parse_enum(std::string_view text, std::string_view option_name,
@@ -250,6 +250,19 @@ void TrainOptions::validate() const {
   }
 
   validate_privacy(*this);
+
+  if (augment_shift > 64) {
+    throw UsageError(fmt::format(
+        "--augment-shift {} is invalid: expected a shift in pixels in [0, 64], such as 4 (0 turns "
+        "augmentation off)",
+        augment_shift));
+  }
+  if (views < 1 || views > 64) {
+    throw UsageError(fmt::format(
+        "--views {} is invalid: expected augmented views per record in [1, 64], such as 16 (1 "
+        "scores the image itself only)",
+        views));
+  }
 }
 
 nlohmann::json TrainOptions::to_json() const {
@@ -272,6 +285,8 @@ nlohmann::json TrainOptions::to_json() const {
       {"dp_sampling_rate", optional_to_json(dp_sampling_rate)},
       {"dp_target_epsilon", optional_to_json(dp_target_epsilon)},
       {"dp_delta", optional_to_json(dp_delta)},
+      {"augment_shift", augment_shift},
+      {"views", views},
   };
 }
 
@@ -301,6 +316,8 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& json) {
   read_optional_double(json, "dp_sampling_rate", options.dp_sampling_rate);
   read_optional_double(json, "dp_target_epsilon", options.dp_target_epsilon);
   read_optional_double(json, "dp_delta", options.dp_delta);
+  read_count(json, "augment_shift", options.augment_shift);
+  read_count(json, "views", options.views);
   options.validate();
   return options;
 }

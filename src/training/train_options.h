@@ -78,6 +78,14 @@ struct TrainOptions {
   // audit pool), or 1 / (pool records) with record-level privacy.
   std::optional<double> dp_delta;
 
+  // Images only (ignored for tables and ECGs). --augment-shift: training-time augmentation by a
+  // random horizontal flip and a shift of up to this many pixels (reflect padding, then crop);
+  // 0 turns it off. In [0, 64].
+  std::size_t augment_shift = 4;
+  // --views: augmented views (view 0 the image itself, the others a fixed random flip and shift
+  // per record) whose signals are averaged into each record's signal. In [1, 64].
+  std::size_t views = 16;
+
   // Throws UsageError naming the command-line option (--lr, --batch-size, ...) or, for the Adam
   // settings, which have none, the field, with its value, the valid range and a typical value.
   void validate() const;
