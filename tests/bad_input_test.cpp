@@ -236,3 +236,22 @@ TEST_F(BadInput, TrainBeforePlan) {
 
 }  // namespace
 }  // namespace privaudit::testing
+
+namespace privaudit::testing {
+namespace {
+
+// Without a CUDA LibTorch and a GPU, --device cuda is rejected before the plan reads anything.
+TEST(BadDevice, CudaUnavailableRejectedFirst) {
+  const TempDir dir("bad-device");
+  const std::filesystem::path run = dir.path() / "run";
+  const CliResult result = run_privaudit({"audit", run.string(), "--input", bundled_table(),
+                                          "--label", "hospital", "--label-map", "0=none,*=any",
+                                          "--models", "4", "--targets", "2", "--device", "cuda"});
+  if (result.exit_code == 0) GTEST_SKIP() << "this build has a usable CUDA device";
+  EXPECT_EQ(result.exit_code, 64) << result.err;
+  EXPECT_NE(result.err.find("--device cuda is not available"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(run));
+}
+
+}  // namespace
+}  // namespace privaudit::testing

@@ -113,6 +113,7 @@ void print_to_stdout(const std::string& text) {
 int run_sweep(privaudit::cli::CommandLine& command_line, CommandOptions& options, const fs::path& dir) {
   namespace run = privaudit::run;
   options.analysis.validate();
+  options.execution.validate();
   if (!options.capacities.empty() && !options.epsilons.empty()) {
     throw privaudit::UsageError(
         "give --capacities or --epsilons, not both: a sweep varies one thing at a time");
@@ -179,6 +180,7 @@ int run_cli(int argc, char** argv) {
 
   // audit: plan unless already planned, then train what is missing, then analyze.
   options.analysis.validate();
+  options.execution.validate();
   bool planned_now = false;
   if (privaudit::run::is_planned(dir)) {
     check_same_plan(dir, options, command_line.given_plan_options());

@@ -21,6 +21,7 @@
 #include "run/privacy_account.h"
 #include "run/run_context.h"
 #include "signals/signal.h"
+#include "deep/torch_trainer.h"
 #include "image/augment.h"
 #include "run/trainer_factory.h"
 #include "training/cpu_trainer.h"
@@ -355,6 +356,19 @@ void ExecutionOptions::validate() const {
   if (threads > kMaxThreads) {
     throw UsageError(fmt::format("--threads {} is invalid: expected 0 (all cores) to {}", threads,
                                  kMaxThreads));
+  }
+  // Checked here, before a plan reads every file, rather than when the first model starts.
+  if (device != "cpu") {
+    deep::TorchOptions torch;
+    torch.device = device;
+    torch.validate();
+    if (!deep::torch_cuda_available()) {
+      throw UsageError(fmt::format(
+          "--device {} is not available: the linked LibTorch {} has no CUDA support or sees no "
+          "GPU. Use --device cpu, or build privaudit against PyTorch's CUDA LibTorch with cmake "
+          "-DCMAKE_PREFIX_PATH=/path/to/libtorch",
+          device, deep::torch_version()));
+    }
   }
 }
 
