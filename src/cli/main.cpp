@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -68,18 +69,34 @@ void set_up_logging(const std::string& level) {
   spdlog::set_level(parsed);
 }
 
-// Compares the data and plan options given for `audit` with those recorded when `dir` was planned,
-// and names the first that differs. Options that were not given are taken from the run.
+// Compares the data, plan and media options given for `audit` or `sweep` with those recorded when
+// `dir` was planned, and names the first that differs. Options that were not given are taken
+// from the run.
 void check_same_plan(const fs::path& dir, const CommandOptions& options, const std::set<std::string>& given) {
-  const auto recorded = nlohmann::json::parse(privaudit::read_file(privaudit::run::RunLayout{dir}.run_json()));
+  auto recorded = nlohmann::json::parse(privaudit::read_file(privaudit::run::RunLayout{dir}.run_json()));
   privaudit::data::DataOptions data = options.data;
   if (!data.input.empty()) data.input = fs::absolute(data.input).lexically_normal().string();
-  const nlohmann::json requested = {{"data", privaudit::run::data_options_to_json(data)},
-                                    {"plan", privaudit::run::plan_options_to_json(options.plan)}};
+  privaudit::media::MediaOptions media = options.media;
+  if (!media.data_root.empty() && fs::is_directory(media.data_root)) {
+    media.data_root = fs::canonical(media.data_root).string();
+  }
+  nlohmann::json requested = {{"data", privaudit::run::data_options_to_json(data)},
+                              {"plan", privaudit::run::plan_options_to_json(options.plan)},
+                              {"media", media.to_json()}};
+  // Run folders planned from a table record "media": null, that is modality table.
+  nlohmann::json recorded_media = recorded.value("media", nlohmann::json());
+  if (!recorded_media.is_object()) recorded_media = privaudit::media::MediaOptions{}.to_json();
+  recorded["media"] = recorded_media;
+  // Option names whose recorded key differs from the name with '-' -> '_'.
+  const std::map<std::string, std::string> renamed = {
+      {"path-column", "media_column"}, {"ecg-rate", "ecg_rate_hz"},
+      {"ecg-npy-layout", "npy_layout"}, {"ecg-npy-rate", "npy_rate_hz"},
+      {"image-channels", "channels"}};
   for (const std::string& name : given) {
     std::string key = name;
     std::replace(key.begin(), key.end(), '-', '_');
-    for (const char* section : {"data", "plan"}) {
+    if (const auto it = renamed.find(name); it != renamed.end()) key = it->second;
+    for (const char* section : {"data", "plan", "media"}) {
       if (!requested.at(section).contains(key)) continue;
       const nlohmann::json old_value = recorded.value(section, nlohmann::json::object()).value(key, nlohmann::json());
       const auto& new_value = requested.at(section).at(key);
