@@ -96,6 +96,11 @@ std::vector<CLI::Option*> add_data_options(CLI::App& app, CommandOptions& option
                      "value (e.g. 0=none,*=any)")
           ->delimiter(',')
           ->group(group),
+      app.add_option("--multi-label", data.multi_label,
+                     "Several 0/1 label columns of a multi-label task, instead of --label (ECG and "
+                     "image models)")
+          ->delimiter(',')
+          ->group(group),
       app.add_option("--patient-id", data.patient_id,
                      "Patient-id column; without it each row is its own patient")
           ->group(group),

@@ -129,8 +129,20 @@ void DataOptions::validate() const {
   if (input.empty()) {
     throw UsageError("--input is empty: expected the path of a CSV file.");
   }
-  if (label.empty()) {
-    throw UsageError("--label is empty: expected the name of the label column.");
+  if (label.empty() && multi_label.empty()) {
+    throw UsageError(
+        "--label is empty: expected the name of the label column (or --multi-label with several "
+        "0/1 label columns).");
+  }
+  if (!label.empty() && !multi_label.empty()) {
+    throw UsageError(fmt::format(
+        "--label '{}' and --multi-label are both given: a task has one label column or several "
+        "0/1 columns, so give one of them",
+        label));
+  }
+  if (!multi_label.empty() && !label_map.empty()) {
+    throw UsageError("--label-map does not apply to --multi-label columns, which hold 0 or 1: "
+                     "leave --label-map out");
   }
   if (min_level_count < 1) {
     throw UsageError(fmt::format("--min-level-count is {}: expected at least 1.", min_level_count));
@@ -149,9 +161,19 @@ void DataOptions::validate() const {
   const NamedList attributes_list{"--attributes", &attributes};
   const NamedList categorical_list{"--categorical", &categorical};
   const NamedList numeric_list{"--numeric", &numeric};
-  for (const NamedList& list :
-       {features_list, exclude_list, attributes_list, categorical_list, numeric_list}) {
+  const NamedList multi_label_list{"--multi-label", &multi_label};
+  for (const NamedList& list : {features_list, exclude_list, attributes_list, categorical_list,
+                                numeric_list, multi_label_list}) {
     check_list(list);
+  }
+  for (const std::string& name : multi_label) {
+    check_not_listed(name, "--multi-label", {features_list, exclude_list, categorical_list, numeric_list});
+    if (name == patient_id || name == media_column) {
+      throw UsageError(fmt::format(
+          "column '{}' is a --multi-label column and the patient id or file column; give each "
+          "role its own column",
+          name));
+    }
   }
 
   // 3. Conflicting roles. The label may be an attribute, so that risk can be compared by class.

@@ -48,6 +48,9 @@ struct DataOptions {
   std::size_t min_level_count = 10;
   // Maximum number of label classes. Range >= 2.
   std::size_t max_classes = 100;
+  // Multi-label task: the label columns, each 0 or 1 on every row, one sigmoid per column. Set
+  // either `label` or this, not both; --label-map does not apply.
+  std::vector<std::string> multi_label;
   // Column with each record's file (an ECG or an image), for a manifest rather than a feature
   // table. Empty: a feature table. When set, the table has no feature columns, so --features,
   // --categorical and --numeric must be empty.

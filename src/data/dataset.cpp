@@ -39,11 +39,17 @@ struct ResolvedColumns {
   std::unordered_set<std::size_t> categorical;
   std::unordered_set<std::size_t> numeric;
   std::optional<std::size_t> media;  // the --path-column of a manifest
+  std::vector<std::size_t> multi_label;
 };
 
 ResolvedColumns resolve_columns(const CsvTable& table, const DataOptions& options) {
   ResolvedColumns resolved;
-  resolved.label = resolve_column(table, options.label, "--label");
+  if (!options.label.empty()) {
+    resolved.label = resolve_column(table, options.label, "--label");
+  }
+  for (const std::string& name : options.multi_label) {
+    resolved.multi_label.push_back(resolve_column(table, name, "--multi-label"));
+  }
   if (!options.patient_id.empty()) {
     resolved.patient_id = resolve_column(table, options.patient_id, "--patient-id");
   }
@@ -76,7 +82,12 @@ ResolvedColumns resolve_columns(const CsvTable& table, const DataOptions& option
   const std::unordered_set<std::size_t> attributes(resolved.attributes.begin(),
                                                    resolved.attributes.end());
   for (std::size_t c = 0; c < table.header.size(); ++c) {
-    if (c != resolved.label && c != resolved.patient_id && !excluded.contains(c) &&
+    const bool label_column =
+        options.multi_label.empty()
+            ? c == resolved.label
+            : std::find(resolved.multi_label.begin(), resolved.multi_label.end(), c) !=
+                  resolved.multi_label.end();
+    if (!label_column && c != resolved.patient_id && !excluded.contains(c) &&
         !attributes.contains(c)) {
       resolved.features.push_back(c);
     }
@@ -110,6 +121,30 @@ void sort_label_values(std::vector<std::string>& values) {
 }
 
 // Fills labels and class_names from the label column.
+// Multi-label targets: every value of every label column is 0 or 1.
+void load_multi_labels(const CsvTable& table, const std::vector<std::size_t>& columns,
+                       Dataset& dataset) {
+  const std::size_t rows = table.rows();
+  const std::size_t count = columns.size();
+  dataset.targets.assign(rows * count, 0.0f);
+  dataset.labels.assign(rows, 0);
+  for (std::size_t c = 0; c < count; ++c) {
+    const Column& values = table.columns[columns[c]];
+    dataset.class_names.push_back(table.header[columns[c]]);
+    for (std::size_t row = 0; row < rows; ++row) {
+      const std::optional<std::string>& value = values[row];
+      if (!value || (*value != "0" && *value != "1")) {
+        throw InputError(fmt::format(
+            "CSV file '{}', line {}: --multi-label column {} holds {}, but a multi-label column "
+            "needs 0 or 1 on every row. Recode it, or fill in the missing value",
+            table.path.string(), table.row_line[row], quote_text(table.header[columns[c]]),
+            value ? quote_text(*value) : std::string("nothing")));
+      }
+      dataset.targets[row * count + c] = *value == "1" ? 1.0f : 0.0f;
+    }
+  }
+}
+
 void load_labels(const CsvTable& table, const DataOptions& options, std::size_t label_column,
                  Dataset& dataset) {
   const Column& values = table.columns[label_column];
@@ -411,6 +446,20 @@ std::string_view to_string(FeatureKind kind) {
   return kind == FeatureKind::numeric ? "numeric" : "categorical";
 }
 
+std::string label_text(const Dataset& dataset, std::size_t record) {
+  if (!dataset.multi_label()) {
+    return dataset.class_names[static_cast<std::size_t>(dataset.labels[record])];
+  }
+  const std::size_t count = dataset.class_names.size();
+  std::string text;
+  for (std::size_t c = 0; c < count; ++c) {
+    if (dataset.targets[record * count + c] == 0.0f) continue;
+    if (!text.empty()) text += '+';
+    text += dataset.class_names[c];
+  }
+  return text.empty() ? "none" : text;
+}
+
 Dataset load_dataset(const CsvTable& table, const DataOptions& options) {
   options.validate();
   PRIVAUDIT_CHECK(table.columns.size() == table.header.size(),
@@ -430,7 +479,11 @@ Dataset load_dataset(const CsvTable& table, const DataOptions& options) {
   dataset.record_line = table.row_line;
 
   // 2. Labels and patients.
-  load_labels(table, options, columns.label, dataset);
+  if (columns.multi_label.empty()) {
+    load_labels(table, options, columns.label, dataset);
+  } else {
+    load_multi_labels(table, columns.multi_label, dataset);
+  }
   load_patients(table, columns.patient_id, dataset);
 
   // 3. Features.

@@ -38,10 +38,16 @@ struct Attribute {
 
 // Records (CSV rows) with class labels, patients, features and attributes.
 struct Dataset {
-  // Class index of each record, [records], in [0, class_names.size()).
+  // Class index of each record, [records], in [0, class_names.size()). All 0 in a multi-label
+  // task, which uses `targets`.
   std::vector<int32_t> labels;
-  // Class names in class-index order, at least two.
+  // Class names in class-index order, at least two; the label columns of a multi-label task
+  // (at least one).
   std::vector<std::string> class_names;
+  // Multi-label task only: [records, class_names.size()], 1 where the record has the label, 0
+  // where not. Empty for a single-label task.
+  std::vector<float> targets;
+  bool multi_label() const { return !targets.empty(); }
   // Patient of each record, [records], an index into patient_ids.
   std::vector<int32_t> patient_of_record;
   // Patient ids in order of first appearance, [patients]. Without a patient-id column each record
@@ -64,6 +70,10 @@ struct Dataset {
   std::size_t records() const { return labels.size(); }
   std::size_t patients() const { return patient_ids.size(); }
 };
+
+// Returns the label of a record as text: its class name, or for a multi-label task the names of
+// its positive labels joined by '+' ("none" when it has none).
+std::string label_text(const Dataset& dataset, std::size_t record);
 
 // Builds a Dataset from a CSV table. Validates `options` first (UsageError). A feature column is
 // numeric when every non-missing value parses completely as a finite number (ASCII spaces and tabs

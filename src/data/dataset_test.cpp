@@ -429,3 +429,60 @@ TEST(DatasetRealFile, Nmes1988) {
 
 }  // namespace
 }  // namespace privaudit::data
+
+namespace privaudit::data {
+namespace {
+
+class MultiLabelDataset : public DatasetTest {
+ protected:
+  static DataOptions multi(std::vector<std::string> columns) {
+    DataOptions options;
+    options.input = "t.csv";
+    options.multi_label = std::move(columns);
+    return options;
+  }
+};
+
+TEST_F(MultiLabelDataset, TargetsAndLabelText) {
+  const Dataset dataset = load("x,a,b\n1,1,0\n2,0,0\n3,1,1\n", multi({"a", "b"}));
+  EXPECT_TRUE(dataset.multi_label());
+  EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(dataset.targets, (std::vector<float>{1, 0, 0, 0, 1, 1}));
+  EXPECT_EQ(dataset.labels, (std::vector<int32_t>{0, 0, 0}));
+  // The label columns are not features.
+  EXPECT_EQ(dataset.features.size(), 1u);
+  EXPECT_EQ(label_text(dataset, 0), "a");
+  EXPECT_EQ(label_text(dataset, 1), "none");
+  EXPECT_EQ(label_text(dataset, 2), "a+b");
+}
+
+TEST_F(MultiLabelDataset, RejectsNonBinaryValue) {
+  try {
+    load("x,a\n1,1\n2,yes\n", multi({"a"}));
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("line 3"), std::string::npos) << message;
+    EXPECT_NE(message.find("'yes'"), std::string::npos) << message;
+    EXPECT_NE(message.find("0 or 1"), std::string::npos) << message;
+  }
+  EXPECT_THROW(load("x,a\n1,1\n2,\n", multi({"a"})), InputError);
+}
+
+TEST(MultiLabelOptions, RejectsConflicts) {
+  DataOptions options;
+  options.input = "t.csv";
+  options.label = "y";
+  options.multi_label = {"a", "b"};
+  EXPECT_THROW(options.validate(), UsageError);
+  options.label.clear();
+  options.label_map = {"0=no", "1=yes"};
+  EXPECT_THROW(options.validate(), UsageError);
+  options.label_map.clear();
+  EXPECT_NO_THROW(options.validate());
+  options.features = {"a"};
+  EXPECT_THROW(options.validate(), UsageError);
+}
+
+}  // namespace
+}  // namespace privaudit::data

@@ -55,6 +55,13 @@ void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
 // Loss of each record, [batch], from logits [batch, outputs] and class labels [batch] (int64).
 // One output: binary cross-entropy with logits, max(z, 0) - z y + log(1 + exp(-|z|)), which
 // stays finite for large |z|. More outputs: softmax cross-entropy.
+// Multi-label loss of each record, [batch]: the mean over labels of the binary cross-entropy
+// with logits of each label against the multi-hot targets [batch, outputs].
+torch::Tensor multi_label_losses(const torch::Tensor& logits, const torch::Tensor& targets) {
+  return (torch::clamp_min(logits, 0) - logits * targets + torch::log1p(torch::exp(-logits.abs())))
+      .mean(1);
+}
+
 torch::Tensor record_losses(const torch::Tensor& logits, const torch::Tensor& labels) {
   if (logits.size(1) == 1) {
     const torch::Tensor z = logits.squeeze(1);
@@ -131,8 +138,10 @@ training::TrainResult TorchTrainer::train(const training::TrainingSet& data,
   const c10::Device device = resolve_device(options_.device);
   torch::set_num_threads(static_cast<int>(options_.intra_op_threads));
 
-  // 1. Build the network, optimizer and class weights.
-  const std::size_t outputs = data.classes == 2 ? 1 : data.classes;
+  // 1. Build the network, optimizer and class weights. A multi-label task has one sigmoid output
+  //    per label, even for two labels.
+  const bool multi_label = data.targets != nullptr;
+  const std::size_t outputs = multi_label || data.classes != 2 ? data.classes : 1;
   const std::size_t width = data.width;
   ConvNet net(spec_, shape_, outputs);
   initialize_parameters(*net, derive_seed(seed, kInitStream, 0));
@@ -141,6 +150,11 @@ training::TrainResult TorchTrainer::train(const training::TrainingSet& data,
   const std::unique_ptr<torch::optim::Optimizer> optimizer =
       make_torch_optimizer(net->parameters(), options);
   const bool weighted = options.class_weighting == TrainOptions::ClassWeighting::kBalanced;
+  if (weighted && multi_label) {
+    throw UsageError(
+        "--class-weighting balanced does not apply to multi-label tasks: use --class-weighting "
+        "none");
+  }
   const std::vector<float> class_weight =
       weighted ? training::balanced_class_weights(data) : std::vector<float>{};
 
@@ -155,6 +169,7 @@ training::TrainResult TorchTrainer::train(const training::TrainingSet& data,
   std::vector<std::uint32_t> order(data.rows.begin(), data.rows.end());
   std::vector<float> batch_x(batch_size * width);
   std::vector<std::int64_t> batch_y(batch_size);
+  std::vector<float> batch_t(multi_label ? batch_size * data.classes : 0);
   std::vector<float> batch_w(batch_size);
   Rng shuffle_rng(derive_seed(seed, kShuffleStream, 0));
   Rng augment_rng(derive_seed(seed, kAugmentStream, 0));
@@ -188,6 +203,10 @@ training::TrainResult TorchTrainer::train(const training::TrainingSet& data,
         std::copy_n(data.features + static_cast<std::size_t>(row) * width, width,
                     batch_x.data() + i * width);
         batch_y[i] = data.labels[row];
+        if (multi_label) {
+          std::copy_n(data.targets + static_cast<std::size_t>(row) * data.classes, data.classes,
+                      batch_t.data() + i * data.classes);
+        }
         batch_w[i] = weighted ? class_weight[static_cast<std::size_t>(batch_y[i])] : 1.0f;
         batch_weight += batch_w[i];
       }
@@ -208,7 +227,16 @@ training::TrainResult TorchTrainer::train(const training::TrainingSet& data,
 
       // Weighted mean loss sum_i w_i l_i / sum_i w_i, as CpuTrainer and
       // torch.nn.CrossEntropyLoss with class weights normalise it.
-      const torch::Tensor loss = (record_losses(net->forward(x), y) * w).sum() / batch_weight;
+      const torch::Tensor logits = net->forward(x);
+      const torch::Tensor losses =
+          multi_label
+              ? multi_label_losses(
+                    logits, torch::from_blob(batch_t.data(),
+                                             {batch_rows, static_cast<std::int64_t>(data.classes)},
+                                             torch::kFloat)
+                                .to(device))
+              : record_losses(logits, y);
+      const torch::Tensor loss = (losses * w).sum() / batch_weight;
       const double lr = training::scheduled_learning_rate(options.learning_rate, options.schedule,
                                                           step, total_steps, warmup_steps);
       set_learning_rate(*optimizer, lr);
@@ -233,7 +261,8 @@ training::TrainResult TorchTrainer::train(const training::TrainingSet& data,
 
   // 4. Check the parameters and hand them to a TorchModel on the same device.
   const std::vector<float> parameters = copy_parameters(*net);
-  check_trained_parameters(parameters, data.classes, seed, result);
+  // A multi-label task's chance-level loss is that of one binary label, ln 2.
+  check_trained_parameters(parameters, multi_label ? 2 : data.classes, seed, result);
   result.model =
       std::make_unique<TorchModel>(spec_, shape_, outputs, parameters, options_.device);
   return result;

@@ -110,7 +110,7 @@ void write_records_csv(const RunContext& context, const std::vector<risk::Record
     csv.integer(record)
         .integer(static_cast<long long>(dataset.record_line[record]))
         .text(dataset.patient_ids[static_cast<std::size_t>(dataset.patient_of_record[record])])
-        .text(dataset.class_names[static_cast<std::size_t>(dataset.labels[record])])
+        .text(data::label_text(dataset, record))
         .integer(risk.n_in)
         .integer(risk.n_out)
         .number(risk.mean_in)

@@ -1,5 +1,6 @@
 #include "run/model_utility.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -94,6 +95,48 @@ double auroc(std::span<const float> logits, std::size_t outputs, std::size_t cla
       scores[i] = -signals::cross_entropy(logits.data() + i * outputs, outputs,
                                           static_cast<std::int32_t>(k));
       positive[i] = labels[i] == static_cast<std::int32_t>(k);
+    }
+    const double auc = stats::roc_auc(stats::roc_curve(scores, positive));
+    if (std::isfinite(auc)) {
+      sum += auc;
+      ++counted;
+    }
+  }
+  return counted > 0 ? sum / static_cast<double>(counted) : std::numeric_limits<double>::quiet_NaN();
+}
+
+double multi_label_loss(std::span<const float> logits, std::span<const float> targets) {
+  PRIVAUDIT_CHECK(logits.size() == targets.size(), "logits and targets disagree in size");
+  if (logits.empty()) return std::numeric_limits<double>::quiet_NaN();
+  double sum = 0.0;
+  for (std::size_t k = 0; k < logits.size(); ++k) {
+    const double z = logits[k];
+    sum += std::max(z, 0.0) - z * targets[k] + std::log1p(std::exp(-std::abs(z)));
+  }
+  return sum / static_cast<double>(logits.size());
+}
+
+double multi_label_accuracy(std::span<const float> logits, std::span<const float> targets) {
+  PRIVAUDIT_CHECK(logits.size() == targets.size(), "logits and targets disagree in size");
+  if (logits.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::size_t right = 0;
+  for (std::size_t k = 0; k < logits.size(); ++k) right += (logits[k] > 0.0f) == (targets[k] != 0.0f);
+  return static_cast<double>(right) / static_cast<double>(logits.size());
+}
+
+double multi_label_auroc(std::span<const float> logits, std::span<const float> targets,
+                         std::size_t labels) {
+  PRIVAUDIT_CHECK(labels > 0 && logits.size() == targets.size() && logits.size() % labels == 0,
+                  "logits and targets disagree in size");
+  const std::size_t n = logits.size() / labels;
+  std::vector<double> scores(n);
+  std::vector<std::uint8_t> positive(n);
+  double sum = 0.0;
+  std::size_t counted = 0;
+  for (std::size_t c = 0; c < labels; ++c) {
+    for (std::size_t i = 0; i < n; ++i) {
+      scores[i] = logits[i * labels + c];
+      positive[i] = targets[i * labels + c] != 0.0f;
     }
     const double auc = stats::roc_auc(stats::roc_curve(scores, positive));
     if (std::isfinite(auc)) {

@@ -46,3 +46,23 @@ TEST(ModelUtility, JsonRoundTripKeepsNaN) {
 
 }  // namespace
 }  // namespace privaudit::run
+
+namespace privaudit::run {
+namespace {
+
+// Two records, two labels. BCE with logits by hand: z = 0 gives ln 2 for either target; z = 2
+// with target 1 gives ln(1 + e^-2) = 0.126928; z = -1 with target 1 gives ln(1 + e) = 1.313262.
+TEST(MultiLabelUtility, LossAccuracyAuroc) {
+  const std::vector<float> logits = {0.0f, 2.0f, -1.0f, -3.0f};
+  const std::vector<float> targets = {1.0f, 1.0f, 1.0f, 0.0f};
+  const double expected = (std::log(2.0) + std::log1p(std::exp(-2.0)) + std::log1p(std::exp(1.0)) +
+                           std::log1p(std::exp(-3.0))) / 4.0;
+  EXPECT_NEAR(multi_label_loss(logits, targets), expected, 1e-9);
+  // Right: (z 2, t 1) and (z -3, t 0); wrong: (0, 1) since 0 is not > 0, and (-1, 1).
+  EXPECT_DOUBLE_EQ(multi_label_accuracy(logits, targets), 0.5);
+  // Label 0 has only positives (no AUROC); label 1 ranks its positive above its negative.
+  EXPECT_DOUBLE_EQ(multi_label_auroc(logits, targets, 2), 1.0);
+}
+
+}  // namespace
+}  // namespace privaudit::run

@@ -25,6 +25,7 @@ nlohmann::json data_options_to_json(const data::DataOptions& options) {
   return {{"input", options.input},
           {"label", options.label},
           {"label_map", options.label_map},
+          {"multi_label", options.multi_label},
           {"patient_id", options.patient_id},
           {"features", options.features},
           {"exclude", options.exclude},
@@ -41,6 +42,7 @@ data::DataOptions data_options_from_json(const nlohmann::json& json) {
   options.input = field<std::string>(json, "input");
   options.label = field<std::string>(json, "label");
   options.label_map = field<std::vector<std::string>>(json, "label_map");
+  options.multi_label = json.value("multi_label", std::vector<std::string>());
   options.patient_id = field<std::string>(json, "patient_id");
   options.features = field<std::vector<std::string>>(json, "features");
   options.exclude = field<std::vector<std::string>>(json, "exclude");

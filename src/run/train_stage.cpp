@@ -195,10 +195,23 @@ struct TrainingInputs {
   std::vector<std::int32_t> pool_labels;
   std::vector<float> test_features;  // [test records, width]
   std::vector<std::int32_t> test_labels;
+  // Multi-label task: [pool records, classes] and [test records, classes] multi-hot targets.
+  std::vector<float> pool_targets;
+  std::vector<float> test_targets;
   // Image runs with views > 1: transform of view v >= 1 of pool record j at [j * (views - 1) +
   // v - 1], the same for every model so that signals stay comparable across models.
   std::vector<image::ViewTransform> view_transforms;
 };
+
+// The membership signal of pool record j from its logits [outputs].
+double record_signal(const TrainingInputs& inputs, const float* logits, std::size_t outputs,
+                     std::size_t j) {
+  if (!inputs.pool_targets.empty()) {
+    return signals::multi_label_confidence(logits, inputs.pool_targets.data() + j * outputs,
+                                           outputs);
+  }
+  return signals::logit_confidence(logits, outputs, inputs.pool_labels[j]);
+}
 
 // Adds each pool record's signal under view transforms[.., v] of its image to `sum`, [pool].
 void add_view_signals(const TrainingInputs& inputs, const training::Model& model, std::size_t v,
@@ -223,7 +236,7 @@ void add_view_signals(const TrainingInputs& inputs, const training::Model& model
   std::vector<float> logits(pool * outputs);
   model.predict_logits(batch.data(), pool, logits.data());
   for (std::size_t j = 0; j < pool; ++j) {
-    sum[j] += signals::logit_confidence(logits.data() + j * outputs, outputs, inputs.pool_labels[j]);
+    sum[j] += record_signal(inputs, logits.data() + j * outputs, outputs, j);
   }
 }
 
@@ -243,6 +256,7 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   set.width = inputs.width;
   set.labels = context.dataset.labels.data();
   set.classes = inputs.classes;
+  set.targets = context.dataset.multi_label() ? context.dataset.targets.data() : nullptr;
   set.rows = rows;
   set.table_rows = context.dataset.records();
   set.unit_of_row = inputs.patient_of_row.data();
@@ -267,23 +281,38 @@ void train_model(const TrainingInputs& inputs, std::size_t model, const std::ato
   std::vector<float> out_logits;
   std::vector<std::int32_t> in_labels;
   std::vector<std::int32_t> out_labels;
+  std::vector<float> in_targets;
+  std::vector<float> out_targets;
   const std::uint8_t* keep = plan.membership.data() + model * pool;
   for (std::size_t j = 0; j < pool; ++j) {
     const float* row = pool_logits.data() + j * outputs;
-    const double phi = signals::logit_confidence(row, outputs, inputs.pool_labels[j]);
+    const double phi = record_signal(inputs, row, outputs, j);
     signals[j] = static_cast<float>((view_sum[j] + phi) / static_cast<double>(views));
     auto& logits = keep[j] ? in_logits : out_logits;
     logits.insert(logits.end(), row, row + outputs);
     (keep[j] ? in_labels : out_labels).push_back(inputs.pool_labels[j]);
+    if (!inputs.pool_targets.empty()) {
+      const float* targets = inputs.pool_targets.data() + j * outputs;
+      (keep[j] ? in_targets : out_targets).insert((keep[j] ? in_targets : out_targets).end(),
+                                                  targets, targets + outputs);
+    }
   }
 
   // 3. Utility.
   ModelUtility utility;
-  utility.train_loss = mean_cross_entropy(in_logits, outputs, in_labels);
-  utility.out_loss = mean_cross_entropy(out_logits, outputs, out_labels);
-  utility.test_loss = mean_cross_entropy(test_logits, outputs, inputs.test_labels);
-  utility.test_accuracy = accuracy(test_logits, outputs, inputs.test_labels);
-  utility.test_auroc = auroc(test_logits, outputs, inputs.classes, inputs.test_labels);
+  if (inputs.pool_targets.empty()) {
+    utility.train_loss = mean_cross_entropy(in_logits, outputs, in_labels);
+    utility.out_loss = mean_cross_entropy(out_logits, outputs, out_labels);
+    utility.test_loss = mean_cross_entropy(test_logits, outputs, inputs.test_labels);
+    utility.test_accuracy = accuracy(test_logits, outputs, inputs.test_labels);
+    utility.test_auroc = auroc(test_logits, outputs, inputs.classes, inputs.test_labels);
+  } else {
+    utility.train_loss = multi_label_loss(in_logits, in_targets);
+    utility.out_loss = multi_label_loss(out_logits, out_targets);
+    utility.test_loss = multi_label_loss(test_logits, inputs.test_targets);
+    utility.test_accuracy = multi_label_accuracy(test_logits, inputs.test_targets);
+    utility.test_auroc = multi_label_auroc(test_logits, inputs.test_targets, outputs);
+  }
 
   // 4. Files.
   const RunLayout& layout = context.layout;
@@ -423,6 +452,10 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   inputs.pool_labels = gather_labels(context.dataset.labels, plan.pool_records);
   inputs.test_features = gather_rows(inputs.features, inputs.width, plan.test_records);
   inputs.test_labels = gather_labels(context.dataset.labels, plan.test_records);
+  if (context.dataset.multi_label()) {
+    inputs.pool_targets = gather_rows(context.dataset.targets, inputs.classes, plan.pool_records);
+    inputs.test_targets = gather_rows(context.dataset.targets, inputs.classes, plan.test_records);
+  }
   if (is_image_run(context) && inputs.recipe.train.views > 1) {
     const std::size_t extra = inputs.recipe.train.views - 1;
     inputs.view_transforms.resize(pool * extra);
@@ -446,7 +479,9 @@ void run_train_stage(const fs::path& dir, const std::optional<Recipe>& recipe,
   spdlog::info("training {} {} model(s) ({} parameters each) on {} thread(s)",
                missing.size(), models::to_string(inputs.recipe.model.kind),
                recipe_parameters(inputs.recipe, context, inputs.width,
-                                 inputs.classes == 2 ? 1 : inputs.classes),
+                                 context.dataset.multi_label() || inputs.classes != 2
+                                     ? inputs.classes
+                                     : 1),
                threads);
   Progress progress("train", plan.models, "models", plan.models - missing.size());
   std::atomic<std::size_t> next{0};

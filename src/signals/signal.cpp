@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 #include <limits>
 
 #include "core/error.h"
@@ -54,6 +55,35 @@ double true_label_probability(const float* logits, std::size_t outputs, std::int
 double cross_entropy(const float* logits, std::size_t outputs, std::int32_t label) {
   // -log p_y = -log sigmoid(phi) = softplus(-phi) for both the binary and the softmax case.
   return softplus(-logit_confidence(logits, outputs, label));
+}
+
+namespace {
+
+// log(sigmoid(x)) = -log(1 + exp(-x)), stable for large |x|.
+double log_sigmoid(double x) {
+  return x >= 0.0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x));
+}
+
+// log(sum_k exp(v_k)) over a non-empty list.
+double log_sum_exp(const std::vector<double>& values) {
+  const double top = *std::max_element(values.begin(), values.end());
+  double sum = 0.0;
+  for (const double v : values) sum += std::exp(v - top);
+  return top + std::log(sum);
+}
+
+}  // namespace
+
+double multi_label_confidence(const float* logits, const float* targets, std::size_t labels) {
+  std::vector<double> log_true(labels);
+  std::vector<double> log_false(labels);
+  for (std::size_t c = 0; c < labels; ++c) {
+    // The log-probability of the true value of label c and of its opposite.
+    const double signed_logit = targets[c] != 0.0f ? logits[c] : -static_cast<double>(logits[c]);
+    log_true[c] = log_sigmoid(signed_logit);
+    log_false[c] = log_sigmoid(-signed_logit);
+  }
+  return log_sum_exp(log_true) - log_sum_exp(log_false);
 }
 
 }  // namespace privaudit::signals

@@ -12,6 +12,13 @@ namespace privaudit::signals {
 // for label 1 and -s for label 0; with K >= 2 outputs phi = z_y - logsumexp_{k != y} z_k.
 double logit_confidence(const float* logits, std::size_t outputs, std::int32_t label);
 
+// Returns phi for one record of a multi-label task with one sigmoid per label. logits and
+// targets (0 or 1) are [labels]. p is the true-label probability mass, the mean over labels c of
+// P(y_c), where P(y_c) = sigmoid(z_c) when y_c = 1 and 1 - sigmoid(z_c) when y_c = 0, and
+// phi = log(p / (1 - p)) = logsumexp_c log P(y_c) - logsumexp_c log(1 - P(y_c)), computed in log
+// space. With one label this is logit_confidence of a binary model.
+double multi_label_confidence(const float* logits, const float* targets, std::size_t labels);
+
 // Returns the probability of the true label (the softmax or sigmoid output), for utility metrics.
 double true_label_probability(const float* logits, std::size_t outputs, std::int32_t label);
 

@@ -57,3 +57,35 @@ TEST(LogitConfidence, LabelOutOfRangeIsInternalError) {
 
 }  // namespace
 }  // namespace privaudit::signals
+
+namespace privaudit::signals {
+namespace {
+
+// logits [2, -1], targets [1, 0]: P = sigmoid(2) and 1 - sigmoid(-1) = sigmoid(1), p = their mean
+// 0.8059281, phi = log(p / (1 - p)) = 1.4237641 (Python's math module).
+TEST(MultiLabelConfidence, HandComputed) {
+  const float logits[] = {2.0f, -1.0f};
+  const float targets[] = {1.0f, 0.0f};
+  EXPECT_NEAR(multi_label_confidence(logits, targets, 2), 1.4237640865169587, 1e-12);
+}
+
+TEST(MultiLabelConfidence, OneLabelIsBinarySignal) {
+  const float logit[] = {1.75f};
+  const float one[] = {1.0f};
+  const float zero[] = {0.0f};
+  EXPECT_NEAR(multi_label_confidence(logit, one, 1), logit_confidence(logit, 1, 1), 1e-12);
+  EXPECT_NEAR(multi_label_confidence(logit, zero, 1), logit_confidence(logit, 1, 0), 1e-12);
+}
+
+// Confident labels stay finite: P = sigmoid(30), sigmoid(-25), sigmoid(0.5) with targets 1, 1, 1;
+// phi = 0.1636433 (Python's math module).
+TEST(MultiLabelConfidence, LargeLogitsFinite) {
+  const float logits[] = {30.0f, -25.0f, 0.5f};
+  const float targets[] = {1.0f, 1.0f, 1.0f};
+  const double phi = multi_label_confidence(logits, targets, 3);
+  EXPECT_TRUE(std::isfinite(phi));
+  EXPECT_NEAR(phi, 0.16364331854790704, 1e-9);
+}
+
+}  // namespace
+}  // namespace privaudit::signals

@@ -22,9 +22,11 @@ void validate_training_set(const TrainingSet& data) {
   if (data.width < 1) {
     throw UsageError("invalid training set width 0: expected at least one feature per record");
   }
-  if (data.classes < 2) {
+  if (data.classes < (data.targets != nullptr ? 1u : 2u)) {
     throw UsageError(fmt::format(
-        "invalid training set with {} classes: expected at least 2", data.classes));
+        "invalid training set with {} classes: expected at least 2 (1 label for a multi-label "
+        "task)",
+        data.classes));
   }
   if (data.rows.empty()) {
     throw UsageError("invalid training set: no rows selected. Select at least one row per model");
@@ -43,6 +45,17 @@ void validate_training_set(const TrainingSet& data) {
             "Impute or drop missing values before training",
             features[j], row, j));
       }
+    }
+    if (data.targets != nullptr) {
+      const float* targets = data.targets + static_cast<std::size_t>(row) * data.classes;
+      for (std::size_t c = 0; c < data.classes; ++c) {
+        if (targets[c] != 0.0f && targets[c] != 1.0f) {
+          throw InputError(fmt::format(
+              "invalid multi-label target {} in table row {}, label {}: expected 0 or 1",
+              targets[c], row, c));
+        }
+      }
+      continue;
     }
     const std::int32_t label = data.labels[row];
     if (label < 0 || static_cast<std::size_t>(label) >= data.classes) {
@@ -75,6 +88,11 @@ TrainResult CpuTrainer::train(const TrainingSet& data, const TrainOptions& optio
                               std::uint64_t seed, const std::atomic<bool>* stop) {
   options.validate();
   validate_training_set(data);
+  if (data.targets != nullptr) {
+    throw UsageError(
+        "multi-label tasks train convolutional models only (--model cnn, resnet1d or wrn); the "
+        "tabular models take one --label column");
+  }
   if (options.privacy != TrainOptions::Privacy::kOff) {
     return train_private(data, options, seed, stop);
   }

@@ -22,6 +22,10 @@ struct TrainingSet {
   std::size_t classes = 0;               // >= 2; 2 trains one logit, more train a softmax
   std::span<const std::uint32_t> rows;   // rows of the table in this model's training set
   std::size_t table_rows = 0;            // rows in features and labels; every entry of rows < it
+  // Multi-label task: [table_rows, classes] multi-hot targets (0 or 1), one sigmoid output per
+  // class, and `labels` is ignored. Null: a single-label task. Only the LibTorch back end trains
+  // multi-label tasks.
+  const float* targets = nullptr;
   // Patient of each table row, [table_rows], any non-negative ids; read only by patient-level
   // DP-SGD, which clips all of a patient's rows as one unit. Null: every row is its own patient.
   const std::int32_t* unit_of_row = nullptr;
