@@ -298,5 +298,91 @@ TEST_F(BadManifest, UnsupportedWfdbFormat) {
                   {"line 7", "wfdb/rec5", "310"});
 }
 
+// --gallery is opt-in because it shows patient data: without it no image reaches summary.json or
+// report.html, with it both carry the exposed patients' images. A table run rejects it, given on
+// the command line or as `gallery = true` in a config file.
+TEST(ImageAudit, GalleryOptIn) {
+  const TempDir dir("image-gallery");
+  const fs::path manifest = fashion_manifest(dir.path() / "data", 400);
+  const fs::path run = dir.path() / "run";
+  const std::vector<std::string> analysis = {"--targets", "2", "--rmia-population", "200"};
+  std::vector<std::string> plain = {"audit", run.string(), "--input", manifest.string(), "--label", "label",
+                                    "--modality", "image", "--image-size", "28", "--model", "cnn",
+                                    "--models", "8", "--epochs", "1", "--batch-size", "64", "--lr", "0.003",
+                                    "--threads", "2", "--seed", "3"};
+  plain.insert(plain.end(), analysis.begin(), analysis.end());
+  const CliResult first = run_privaudit(plain);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(read_file(run / "summary.json").find("data:image/png"), std::string::npos);
+  EXPECT_EQ(read_file(run / "report.html").find("data:image/png"), std::string::npos);
+  EXPECT_EQ(read_file(run / "report.html").find("id=\"gallery\""), std::string::npos);
+  const nlohmann::json before = read_json(run / "summary.json");
+  EXPECT_EQ(before.at("config").at("analysis").at("gallery"), false);
+  EXPECT_FALSE(before.contains("gallery"));
+
+  // The same trained run again with --gallery: only analyze and report run.
+  std::vector<std::string> with_gallery = {"audit", run.string(), "--gallery"};
+  with_gallery.insert(with_gallery.end(), analysis.begin(), analysis.end());
+  const CliResult second = run_privaudit(with_gallery);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const nlohmann::json summary = read_json(run / "summary.json");
+  EXPECT_EQ(summary.at("config").at("analysis").at("gallery"), true);
+  const nlohmann::json& gallery = summary.at("gallery");
+  EXPECT_EQ(gallery.at("modality"), "image");
+  EXPECT_EQ(gallery.at("image").at("width"), 28);
+  const nlohmann::json& exposed = summary.at("exposed_patients");
+  ASSERT_FALSE(exposed.empty());
+  ASSERT_EQ(gallery.at("patients").size(), std::min<std::size_t>(exposed.size(), 50));
+  for (std::size_t k = 0; k < gallery.at("patients").size(); ++k) {
+    const nlohmann::json& patient = gallery.at("patients")[k];
+    EXPECT_EQ(patient.at("id"), exposed[k].at("id")) << k;
+    ASSERT_FALSE(patient.at("records").empty()) << k;
+    EXPECT_LE(patient.at("records").size(), 4u) << k;
+    const std::string uri = patient.at("records")[0].at("image").get<std::string>();
+    EXPECT_EQ(uri.rfind("data:image/png;base64,", 0), 0u) << k;
+  }
+  const std::string report = read_file(run / "report.html");
+  expect_contains(report, "<section id=\"gallery\">");
+  expect_contains(report, "<img src=\"data:image/png;base64,");
+  expect_contains(report, "This section shows patient data.");
+
+  // A table run has no images: --gallery is an invalid option there (exit 64).
+  const fs::path table_run = dir.path() / "table";
+  const CliResult table = run_privaudit({"audit", table_run.string(), "--config", "configs/nmes1988.toml",
+                                         "--models", "8", "--epochs", "1", "--targets", "2",
+                                         "--rmia-population", "500", "--gallery", "--log-level", "warn"});
+  EXPECT_EQ(table.exit_code, 64) << table.err;
+  expect_contains(table.err, "--gallery is for ECG and image audits");
+  // Rejected before the plan, so no run folder at all.
+  EXPECT_FALSE(fs::exists(table_run));
+
+  // A trained table run for the config-file checks below.
+  const CliResult trained = run_privaudit({"audit", table_run.string(), "--config",
+                                           "configs/nmes1988.toml", "--models", "8", "--epochs",
+                                           "1", "--targets", "2", "--rmia-population", "500",
+                                           "--log-level", "warn"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+
+  // The switch from a config file: true is rejected the same way, false analyses the run, and a
+  // value that is not a boolean is an error naming the key.
+  const fs::path on = dir.path() / "gallery_on.toml";
+  const fs::path off = dir.path() / "gallery_off.toml";
+  const fs::path bad = dir.path() / "gallery_bad.toml";
+  write_file_atomic(on, "[analysis]\ngallery = true\ntargets = 2\nrmia-population = 500\n");
+  write_file_atomic(off, "[analysis]\ngallery = false\ntargets = 2\nrmia-population = 500\n");
+  write_file_atomic(bad, "[analysis]\ngallery = \"yes\"\ntargets = 2\n");
+  const CliResult config_on = run_privaudit({"analyze", table_run.string(), "--config", on.string()});
+  EXPECT_EQ(config_on.exit_code, 64) << config_on.err;
+  expect_contains(config_on.err, "--gallery is for ECG and image audits");
+  const CliResult config_bad = run_privaudit({"analyze", table_run.string(), "--config", bad.string()});
+  EXPECT_EQ(config_bad.exit_code, 64) << config_bad.err;
+  expect_contains(config_bad.err, "key 'gallery' is a switch");
+  const CliResult config_off = run_privaudit({"analyze", table_run.string(), "--config", off.string()});
+  ASSERT_EQ(config_off.exit_code, 0) << config_off.err;
+  const nlohmann::json table_summary = read_json(table_run / "summary.json");
+  EXPECT_EQ(table_summary.at("config").at("analysis").at("gallery"), false);
+  EXPECT_FALSE(table_summary.contains("gallery"));
+}
+
 }  // namespace
 }  // namespace privaudit::testing

@@ -296,6 +296,10 @@ std::vector<CLI::Option*> add_analysis_options(CLI::App& app, CommandOptions& op
       app.add_option("--pseudonymize-ids", analysis.pseudonymize_key_file,
                      "KEYFILE: show patient ids in summary.json and the report as keyed hashes (HMAC-SHA256)")
           ->group(group),
+      app.add_flag("--gallery", analysis.gallery,
+                   "ECG and image audits: add the preprocessed images or traces of the most exposed "
+                   "patients to summary.json and the report (off by default: they are patient data)")
+          ->group(group),
       app.add_option("--fpr-grid-min", analysis.attacks.fpr_grid_min,
                      "Smallest FPR of the log-spaced grid of roc.csv")
           ->capture_default_str()

@@ -119,6 +119,23 @@ void remove_unstarted_run(const fs::path& dir) {
   if (error) spdlog::warn("could not remove the unused run folder '{}': {}", dir.string(), error.message());
 }
 
+// Rejects --gallery for a table audit before anything is planned or trained: the planned run's
+// recorded modality when `dir` is planned, else the requested one.
+void check_gallery_early(const fs::path& dir, const CommandOptions& options) {
+  if (!options.analysis.gallery) return;
+  bool table = options.media.modality == privaudit::media::MediaOptions::Modality::kTable;
+  if (privaudit::run::is_planned(dir)) {
+    const auto recorded =
+        nlohmann::json::parse(privaudit::read_file(privaudit::run::RunLayout{dir}.run_json()));
+    table = !recorded.value("media", nlohmann::json()).is_object();
+  }
+  if (table) {
+    throw privaudit::UsageError(
+        "--gallery is for ECG and image audits (--modality ecg or image): a feature table has no "
+        "images or traces to show; leave out --gallery");
+  }
+}
+
 // Prints the summary and fails when stdout cannot take it (a full disk, a closed pipe).
 void print_to_stdout(const std::string& text) {
   std::cout << text;
@@ -131,6 +148,7 @@ int run_sweep(privaudit::cli::CommandLine& command_line, CommandOptions& options
   namespace run = privaudit::run;
   options.analysis.validate();
   options.execution.validate();
+  check_gallery_early(dir, options);
   if (!options.capacities.empty() && !options.epsilons.empty()) {
     throw privaudit::UsageError(
         "give --capacities or --epsilons, not both: a sweep varies one thing at a time");
@@ -198,6 +216,7 @@ int run_cli(int argc, char** argv) {
   // audit: plan unless already planned, then train what is missing, then analyze.
   options.analysis.validate();
   options.execution.validate();
+  check_gallery_early(dir, options);
   bool planned_now = false;
   if (privaudit::run::is_planned(dir)) {
     check_same_plan(dir, options, command_line.given_plan_options());

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "core/atomic_file.h"
@@ -59,6 +60,11 @@ std::string render_report(const nlohmann::json& summary) {
                                    escape_xml(count_text(number(find_path(summary, {"counts", "pool_patients"})))),
                                    escape_xml(count_text(number(find(&summary, "models")))), escape_xml(version));
   page.sections.assign(std::begin(kSections), std::end(kSections));
+  if (find(&summary, "gallery") != nullptr) {
+    const auto patients = std::find_if(page.sections.begin(), page.sections.end(),
+                                       [](const detail::SectionLink& link) { return link.id == "patients"; });
+    page.sections.insert(patients + 1, {"gallery", "Gallery"});
+  }
 
   page.main_html += detail::render_summary_section(summary);
   page.main_html += detail::render_utility_section(summary);
@@ -66,6 +72,7 @@ std::string render_report(const nlohmann::json& summary) {
   page.main_html += detail::render_attacks_section(summary);
   page.main_html += detail::render_groups_section(summary);
   page.main_html += detail::render_patients_section(summary);
+  page.main_html += detail::render_gallery_section(summary);
   page.main_html += detail::render_methods_section(summary);
 
   page.footer_html = fmt::format("Written by privaudit {} from the run's summary.json. This file is self-contained: it "

@@ -34,6 +34,8 @@ std::string render_survival_section(const Json& summary);
 std::string render_attacks_section(const Json& summary);
 std::string render_groups_section(const Json& summary);
 std::string render_patients_section(const Json& summary);
+// Empty when the summary has no "gallery", which only --gallery adds because it shows patient data.
+std::string render_gallery_section(const Json& summary);
 std::string render_methods_section(const Json& summary);
 
 // <figure> around an SVG chart with a caption (caption text is escaped here).

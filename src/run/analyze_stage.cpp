@@ -18,6 +18,7 @@
 #include "risk/record_risk.h"
 #include "risk/tail_confirmation.h"
 #include "run/csv_writer.h"
+#include "run/gallery.h"
 #include "run/model_utility.h"
 #include "run/run_context.h"
 #include "stats/descriptive.h"
@@ -224,9 +225,10 @@ nlohmann::json roc_json(const std::vector<attacks::AttackSummary>& attacks) {
 }
 
 // The patients with the highest joint AUC, with their group labels; never feature values.
+// `listed_pool_patients` receives the pool patient index of each entry.
 nlohmann::json exposed_patients_json(const RunContext& context, const std::vector<risk::PatientRisk>& patients,
                                      const std::vector<std::vector<std::string>>& labels,
-                                     const AnalysisOptions& options) {
+                                     const AnalysisOptions& options, std::vector<std::size_t>& listed_pool_patients) {
   std::vector<std::size_t> order(patients.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   const auto key = [&](std::size_t k) {
@@ -244,6 +246,7 @@ nlohmann::json exposed_patients_json(const RunContext& context, const std::vecto
   }
   for (std::size_t n = 0; n < listed; ++n) {
     const std::size_t k = order[n];
+    listed_pool_patients.push_back(k);
     const std::string& id = context.dataset.patient_ids[context.plan.pool_patients[k]];
     nlohmann::json groups = nlohmann::json::object();
     for (std::size_t a = 0; a < context.dataset.attributes.size(); ++a) {
@@ -305,6 +308,7 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
   const auto start = std::chrono::steady_clock::now();
   const RunContext context = load_run(dir);
   const RunLayout& layout = context.layout;
+  if (requested.gallery) check_gallery_modality(context);
   if (!fs::exists(layout.signals()) || !fs::exists(layout.train_json())) {
     throw UsageError(fmt::format("run '{}' has no signals.npy yet; train it first with `privaudit "
                                  "train {}`",
@@ -402,6 +406,8 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
   write_records_csv(context, records);
   write_patients_csv(context, patients);
   write_roc_csv(layout, attack_results);
+  std::vector<std::size_t> exposed_pool_patients;
+  const nlohmann::json exposed = exposed_patients_json(context, patients, labels, options, exposed_pool_patients);
 
   const nlohmann::json utility = utility_summary(context, training);
   std::vector<double> record_auc;
@@ -450,7 +456,8 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
           {"numeric_bins", options.groups.grouping.numeric_bins},
           {"bootstrap_replicates", options.groups.bootstrap_replicates},
           {"exposed_patients", options.exposed_patients},
-          {"pseudonymized_ids", !options.pseudonymize_key_file.empty()}}}}},
+          {"pseudonymized_ids", !options.pseudonymize_key_file.empty()},
+          {"gallery", options.gallery}}}}},
       {"seeds", {{"plan", context.plan.seed}, {"tail_halves", tail_seed}, {"rmia_population", options.attacks.rmia.seed},
                  {"group_bootstrap", group_inputs.seed}}},
       {"counts", context.run_json.at("counts")},
@@ -472,10 +479,11 @@ nlohmann::json run_analyze_stage(const fs::path& dir, const AnalysisOptions& req
       {"roc", roc_json(attack_results)},
       {"survival", {{"records", survival_json(record_auc)}, {"patients", survival_json(patient_joint)}}},
       {"groups", groups_json},
-      {"exposed_patients", exposed_patients_json(context, patients, labels, options)},
+      {"exposed_patients", exposed},
       {"timing", {{"plan_seconds", context.run_json.value("plan_seconds", 0.0)},
                   {"train_seconds", training.value("wall_seconds", nlohmann::json(nullptr))},
                   {"analyze_seconds", analyze_seconds}}}};
+  if (options.gallery) summary["gallery"] = gallery_json(gallery_inputs(context, records), exposed, exposed_pool_patients);
   write_file_atomic(layout.summary_json(), summary.dump(2) + "\n");
   return summary;
 }

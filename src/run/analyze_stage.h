@@ -28,6 +28,10 @@ struct AnalysisOptions {
   // File with a secret key. When set, patient ids in summary.json and the report become "P-" and
   // the first 16 hex digits of HMAC-SHA256(key, id). Empty: ids are shown as they are.
   std::string pseudonymize_key_file;
+  // Adds a "gallery" to summary.json and the report: the preprocessed images or ECG traces of the
+  // first 50 exposed patients, up to 4 records each. Off by default because it shows patient data;
+  // ECG and image runs only (UsageError for a table run).
+  bool gallery = false;
 
   void validate() const;
 };
