@@ -1,6 +1,6 @@
-// A multi-label image audit: real Fashion-MNIST images with two 0/1 label columns derived from
-// the class (top: T-shirt, pullover, coat or shirt; shoe: sandal, sneaker or ankle boot), one
-// sigmoid per label, and the true-label probability mass as the membership signal.
+// A multi-label image audit on real Fashion-MNIST images. Two 0/1 label columns come from the
+// class: top (T-shirt, pullover, coat or shirt) and shoe (sandal, sneaker or ankle boot). The
+// model has one sigmoid per label, and the signal is the true-label probability mass.
 #include <gtest/gtest.h>
 
 #include <filesystem>
