@@ -138,9 +138,18 @@ std::string render_methods_section(const Json& summary) {
   out += fact_row("Models (M)", escape_xml(count_text(number(find(&summary, "models")))));
   const Json* model = find_path(summary, {"config", "model"});
   if (model != nullptr) {
-    std::string shape = text_at(model, "kind", "n/a");
-    if (find(model, "width") != nullptr) shape += ", width " + text_at(model, "width");
-    if (find(model, "depth") != nullptr) shape += ", depth " + text_at(model, "depth");
+    // Logistic regression and the small CNN have no size to set; resnet1d counts blocks and wrn
+    // is named as in the literature (WRN-depth-widen).
+    const std::string kind = text_at(model, "kind", "n/a");
+    std::string shape = kind;
+    if (kind == "wrn") {
+      shape = "wrn, WRN-" + text_at(model, "depth") + "-" + text_at(model, "width");
+    } else if (kind == "resnet1d") {
+      shape += ", " + text_at(model, "depth") + " residual blocks";
+    } else if (kind != "logistic" && kind != "cnn") {
+      if (find(model, "width") != nullptr) shape += ", width " + text_at(model, "width");
+      if (find(model, "depth") != nullptr) shape += ", depth " + text_at(model, "depth");
+    }
     const Json* parameters = find_path(summary, {"training", "parameters"});
     if (parameters != nullptr) shape += ", " + count_text(number(parameters)) + " parameters";
     out += fact_row("Model", escape_xml(shape));

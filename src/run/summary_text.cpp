@@ -82,9 +82,18 @@ std::string format_summary(const nlohmann::json& summary) {
   out += fmt::format("privaudit {}: membership audit of {}\n", summary.at("version").get<std::string>(),
                      summary.at("input").at("path").get<std::string>());
   const std::string kind = model.at("kind").get<std::string>();
-  const std::string shape = kind == "logistic" ? ""
-                                               : fmt::format("width {}, depth {}, ", model.at("width").get<long long>(),
-                                                             model.at("depth").get<long long>());
+  // Logistic regression and the small CNN have no size to set; resnet1d counts blocks and wrn
+  // is named WRN-depth-widen.
+  const long long width = model.at("width").get<long long>();
+  const long long depth = model.at("depth").get<long long>();
+  std::string shape;
+  if (kind == "wrn") {
+    shape = fmt::format("WRN-{}-{}, ", depth, width);
+  } else if (kind == "resnet1d") {
+    shape = fmt::format("{} residual blocks, ", depth);
+  } else if (kind != "logistic" && kind != "cnn") {
+    shape = fmt::format("width {}, depth {}, ", width, depth);
+  }
   out += fmt::format("  {} pool records from {} patients; {} test records held out; {} {} models "
                      "({}{} parameters each)\n",
                      counts.at("pool_records").get<long long>(), counts.at("pool_patients").get<long long>(),
