@@ -2,6 +2,8 @@
 // written with DCMTK, and checks on error messages.
 #pragma once
 
+#include "core/test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -22,21 +24,8 @@ std::filesystem::path dicom_file(std::string_view name);
 // tests/data/ecg/<name>.
 std::filesystem::path ecg_file(std::string_view name);
 
-// A fresh folder under the system temporary directory, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  // Writes `bytes` unchanged to a file `name` in the folder and returns its path.
-  std::filesystem::path write(std::string_view name, std::string_view bytes) const;
-
- private:
-  std::filesystem::path path_;
-};
+// The shared temporary folder and error-message check of core/test_support.h.
+using privaudit::test_support::TempDir;
 
 // Whole content of a file as bytes.
 std::string read_bytes(const std::filesystem::path& path);

@@ -1,6 +1,8 @@
 // Test helpers: a temporary folder, error-message checks, and PNG and JPEG files built in memory.
 #pragma once
 
+#include "core/test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <cstddef>
@@ -13,41 +15,10 @@
 
 namespace privaudit::image::testing {
 
-// A fresh folder under the system temporary directory, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+// The shared temporary folder and error-message check of core/test_support.h.
+using privaudit::test_support::TempDir;
+using privaudit::test_support::expect_error;
 
-  const std::filesystem::path& path() const { return path_; }
-  // Writes `bytes` unchanged to a file `name` in the folder and returns its path.
-  std::filesystem::path write(std::string_view name, std::string_view bytes) const;
-
- private:
-  std::filesystem::path path_;
-};
-
-// Runs `action` and checks that it throws `Expected` with a message containing every one of
-// `fragments`. Each missing fragment is its own failure.
-template <typename Expected, typename Action>
-void expect_error(Action&& action, std::initializer_list<std::string_view> fragments) {
-  try {
-    action();
-  } catch (const Expected& error) {
-    const std::string message = error.what();
-    for (const std::string_view fragment : fragments) {
-      EXPECT_NE(message.find(fragment), std::string::npos)
-          << "message lacks \"" << fragment << "\": " << message;
-    }
-    return;
-  } catch (const std::exception& error) {
-    ADD_FAILURE() << "threw a different exception type: " << error.what();
-    return;
-  }
-  ADD_FAILURE() << "did not throw";
-}
 
 // PNG colour types (PNG specification, table 11.1).
 inline constexpr int kPngGray = 0;

@@ -1,4 +1,4 @@
-#include "data/test_files.h"
+#include "core/test_support.h"
 
 #include <atomic>
 #include <fstream>
@@ -7,12 +7,12 @@
 
 #include <unistd.h>
 
-namespace privaudit::data::testing {
+namespace privaudit::test_support {
 
 TempDir::TempDir() {
   static std::atomic<unsigned> counter{0};
   std::random_device entropy;
-  const std::string name = "privaudit-data-test-" + std::to_string(::getpid()) + "-" +
+  const std::string name = "privaudit-test-" + std::to_string(::getpid()) + "-" +
                            std::to_string(counter++) + "-" + std::to_string(entropy());
   path_ = std::filesystem::temp_directory_path() / name;
   if (!std::filesystem::create_directory(path_)) {
@@ -35,4 +35,4 @@ std::filesystem::path TempDir::write(std::string_view name, std::string_view byt
   return file;
 }
 
-}  // namespace privaudit::data::testing
+}  // namespace privaudit::test_support
