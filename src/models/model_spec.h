@@ -1,6 +1,6 @@
 // Architecture of a network: which kind, how wide and how deep. Logistic, MLP and ResNet are the
-// tabular networks of this module; cnn, resnet1d and wrn are convolutional networks for ECGs and
-// images, built and trained by the deep module (LibTorch).
+// tabular networks of this module. cnn, resnet1d and wrn are convolutional networks for ECGs and
+// images, which the deep module builds and trains with LibTorch.
 #pragma once
 
 #include <cstddef>

@@ -142,7 +142,7 @@ TEST(DpReport, WarningOnlyWhenBeyondNoise) {
                                    "violated.</strong> 3 patients and 2 records have a membership AUC");
   ASSERT_NE(notice, std::string::npos);
   EXPECT_EQ(count(summary, "Privacy bound violated."), 1u);
-  // Before the key facts, so that it is the first thing a reader sees.
+  // Before the key facts, so that a reader meets it first.
   EXPECT_LT(notice, summary.find("<div class=\"facts\">"));
   EXPECT_NE(summary.find("above the DP bound of 0.614"), std::string::npos);
   EXPECT_NE(summary.find("Do not rely on the stated ε = 1"), std::string::npos);

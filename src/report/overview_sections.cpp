@@ -275,9 +275,9 @@ std::string render_utility_section(const Json& summary) {
     std::vector<std::string> unused;
     if (optimizer == "adam" || optimizer == "adamw") unused = {"momentum"};
     if (optimizer == "sgd") unused = {"adam_beta1", "adam_beta2", "adam_eps"};
-    // The requested DP settings never show as raw rows: with DP-SGD they differ from those the models
-    // were trained with (dp_noise before calibration, dp_delta null for the default), so one row
-    // shows the accounted values, and without it they were not used, so one row reads "off".
+    // The requested DP settings never show as raw rows. With DP-SGD they differ from the settings
+    // the models trained with (dp_noise before calibration, dp_delta null for the default), so one
+    // row shows the accounted values. Without DP-SGD they were not used, so one row reads "off".
     unused.insert(unused.end(),
                   {"privacy", "dp_clip", "dp_noise", "dp_delta", "dp_sampling_rate", "dp_target_epsilon"});
     out += setting_rows(train,

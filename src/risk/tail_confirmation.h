@@ -67,7 +67,8 @@ struct BoundCheck {
 
 // Family-wise false-alarm rate of BoundCheck::beyond_se.
 inline constexpr double kBoundCheckAlpha = 0.05;
-// Fewest half-B IN and OUT models each for a unit to be tested against the bound.
+// Minimum number of half-B IN models, and of half-B OUT models, for a unit to be tested against
+// the bound.
 inline constexpr std::uint32_t kBoundCheckMinModels = 8;
 
 struct TailReport {

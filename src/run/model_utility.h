@@ -32,9 +32,9 @@ double auroc(std::span<const float> logits, std::size_t outputs, std::size_t cla
              std::span<const std::int32_t> labels);
 
 // Multi-label versions. logits and targets: [records, labels], targets 0 or 1. The loss is the
-// mean over records and labels of the binary cross-entropy with logits; accuracy the fraction of
-// (record, label) pairs whose sign of the logit matches the target; AUROC the macro average over
-// labels that have both values in the split (NaN when none has).
+// mean over records and labels of the binary cross-entropy with logits. Accuracy is the fraction
+// of (record, label) pairs whose logit sign matches the target. AUROC is the macro average over
+// the labels that have both values in the split, NaN when none has.
 double multi_label_loss(std::span<const float> logits, std::span<const float> targets);
 double multi_label_accuracy(std::span<const float> logits, std::span<const float> targets);
 double multi_label_auroc(std::span<const float> logits, std::span<const float> targets,

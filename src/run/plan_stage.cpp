@@ -126,8 +126,8 @@ void run_plan_stage(const fs::path& dir, const data::DataOptions& data_options,
   }
 
   // 3. Plan and encoder, or the manifest's files. The encoder's statistics come from the whole
-  //    audit pool, so they are the same for every model and carry no membership signal; media
-  //    preprocessing is per record.
+  //    audit pool, so they are the same for every model and carry no membership signal. Media
+  //    preprocessing is per record, so it carries none either.
   const plan::Plan plan = plan::make_plan(dataset.patient_of_record, dataset.patients(), plan_options);
   std::optional<data::Encoder> encoder;
   std::optional<media::MediaTable> media_table;

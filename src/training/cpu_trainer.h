@@ -31,11 +31,10 @@ class CpuTrainer : public Trainer {
   // Throws UsageError for an invalid spec.
   explicit CpuTrainer(const models::ModelSpec& spec);
 
-  // Returns a CpuModel. See Trainer::train for the contract. With options.privacy set, trains
-  // by DP-SGD (see train_private); options.dp_sampling_rate unset means
-  // min(1, batch_size / units in the training rows), and dp_target_epsilon must already have
-  // been turned into dp_noise by the caller (UsageError otherwise), because calibration needs
-  // the whole run's step count and delta.
+  // Returns a CpuModel. See Trainer::train for the contract. With options.privacy set, trains by
+  // DP-SGD (see train_private). An unset options.dp_sampling_rate means min(1, batch_size / units
+  // in the training rows). The caller must already have turned dp_target_epsilon into dp_noise
+  // (UsageError otherwise), because calibration needs the whole run's step count and delta.
   TrainResult train(const TrainingSet& data, const TrainOptions& options, std::uint64_t seed,
                     const std::atomic<bool>* stop) override;
 
@@ -43,10 +42,10 @@ class CpuTrainer : public Trainer {
   // Minibatch training without privacy.
   TrainResult train_plain(const TrainingSet& data, const TrainOptions& options,
                           std::uint64_t seed, const std::atomic<bool>* stop);
-  // DP-SGD: epochs * dp_steps_per_epoch(q) steps; each Poisson-samples units with rate q,
-  // takes the clipped per-unit gradient sum (clipped_gradient_sum), adds N(0, (sigma C)^2) to
-  // every coordinate, divides by the expected units per step q * units, and takes an optimizer
-  // step at the scheduled learning rate. Logistic and MLP networks only.
+  // Trains by DP-SGD for epochs * dp_steps_per_epoch(q) steps. Each step Poisson-samples units
+  // with rate q and takes their clipped gradient sum (clipped_gradient_sum). It then adds
+  // N(0, (sigma C)^2) to every coordinate, divides by the expected units q * units and takes an
+  // optimizer step at the scheduled learning rate. Logistic and MLP networks only.
   TrainResult train_private(const TrainingSet& data, const TrainOptions& options,
                             std::uint64_t seed, const std::atomic<bool>* stop);
 
